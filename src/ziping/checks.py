@@ -1,0 +1,121 @@
+"""Orchestration: read a file, run the selected rules on each form, collect the results.
+
+This is the Python API integrators call (`check_path`, `check_paths`); the CLI is a thin layer
+over it. Results stream: a batch holds one file's forms at a time.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Iterator, Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from ziping.findings import Finding, Severity
+from ziping.model import Form, Location
+from ziping.profiles import Profile, load_profile
+from ziping.readers import SUPPORTED_SUFFIXES, ReadResult, read_bytes, read_path
+from ziping.rules import REGISTRY, Rule, select
+from ziping.scoring import FormFigures, figures
+
+
+@dataclass(slots=True)
+class FormResult:
+    """One form with its recomputed figures and findings (errors first)."""
+
+    form: Form
+    figures: FormFigures
+    findings: list[Finding]
+
+
+@dataclass(slots=True)
+class FileResult:
+    """One file: its forms' results, or the finding that stopped it being read."""
+
+    path: str
+    forms: list[FormResult] = field(default_factory=list)
+    error: Finding | None = None
+
+    @property
+    def findings(self) -> Iterator[Finding]:
+        if self.error is not None:
+            yield self.error
+        for form in self.forms:
+            yield from form.findings
+
+
+@dataclass(frozen=True, slots=True)
+class Checker:
+    """The rules and profile one run applies."""
+
+    rules: tuple[Rule, ...]
+    profile: Profile
+
+    @classmethod
+    def create(cls, select_codes: Iterable[str] = (), ignore_codes: Iterable[str] = (), profile: str = "standard") -> Checker:
+        """Raises UnknownRuleError / UnknownProfileError for codes or profiles that do not exist."""
+        return cls(tuple(select(select_codes, ignore_codes)), load_profile(profile))
+
+    def check_form(self, form: Form) -> FormResult:
+        """Run every selected rule on one form."""
+        fig = figures(form, self.profile)
+        found = [finding for rule in self.rules if rule.scope == "form" for finding in rule.run(form, fig)]
+        found.sort(key=lambda f: f.sort_key)
+        return FormResult(form, fig, found)
+
+    def check_read(self, read: ReadResult) -> FileResult:
+        """Check what a reader returned."""
+        if read.problem is not None:
+            return FileResult(read.path, error=self.file_finding(read))
+        return FileResult(read.path, forms=[self.check_form(form) for form in read.forms])
+
+    def check_file(self, path: str | Path) -> FileResult:
+        """Read and check one file; bad input becomes a ZP001/ZP002 finding, never an exception."""
+        return self.check_read(read_path(path))
+
+    def check_bytes(self, data: bytes, source: str) -> FileResult:
+        """Check a file's content already in memory."""
+        return self.check_read(read_bytes(data, source))
+
+    def file_finding(self, read: ReadResult) -> Finding:
+        problem = read.problem
+        rule = REGISTRY[problem.code]
+        return Finding(
+            code=rule.code,
+            severity=rule.severity,
+            field="file",
+            location=Location(line=problem.line) if problem.line else None,
+            params={"reason": problem.reason_zh, "reason_en": problem.reason_en},
+        )
+
+
+def expand(paths: Sequence[str | Path]) -> Iterator[Path]:
+    """Files named, and the supported files inside folders named (recursively, sorted)."""
+    for path in paths:
+        p = Path(path)
+        if p.is_dir():
+            yield from sorted(f for f in p.rglob("*") if f.is_file() and f.suffix.lower() in SUPPORTED_SUFFIXES)
+        else:
+            yield p
+
+
+def check_paths(
+    paths: Sequence[str | Path],
+    select_codes: Iterable[str] = (),
+    ignore_codes: Iterable[str] = (),
+    profile: str = "standard",
+) -> Iterator[FileResult]:
+    """Check files and folders one file at a time."""
+    checker = Checker.create(select_codes, ignore_codes, profile)
+    for path in expand(paths):
+        yield checker.check_file(path)
+
+
+def check_path(path: str | Path, **options: object) -> FileResult:
+    """Check one file (the simplest entry point for integrators)."""
+    return Checker.create(**options).check_file(path)  # type: ignore[arg-type]
+
+
+def worst(results: Iterable[FileResult]) -> Severity | None:
+    """The most severe finding across results."""
+    ranks = [f.severity for r in results for f in r.findings]
+    return max(ranks, key=lambda s: s.rank, default=None)

@@ -1,0 +1,192 @@
+"""The form as data: a 项目支出绩效自评表 with every value's raw text, parsed value and source location.
+
+Raw text is the truth. Parsed values are recomputed from it whenever a model is validated, so a
+form read back from JSON (ours or an integrator's, raw text only) is parsed exactly like one read
+from a file.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from pydantic import BaseModel, ConfigDict, Field, model_validator
+
+from ziping.values import Actual, Target, decimals, parse_actual, parse_number, parse_target
+
+SCHEMA_VERSION = "1.0"
+
+
+class Location(BaseModel):
+    """Where a value came from: lines of a text file, or a cell of a workbook."""
+
+    model_config = ConfigDict(frozen=True)
+
+    line: int | None = None
+    end_line: int | None = None
+    sheet: str | None = None
+    cell: str | None = None
+
+    def describe(self, lang: str = "zh") -> str:
+        """A short human-readable place, e.g. 第97行 or Sheet1!B3."""
+        if self.cell:
+            return f"{self.sheet}!{self.cell}" if self.sheet else self.cell
+        if self.line is None:
+            return ""
+        if self.end_line and self.end_line != self.line:
+            return f"第{self.line}–{self.end_line}行" if lang == "zh" else f"lines {self.line}–{self.end_line}"
+        return f"第{self.line}行" if lang == "zh" else f"line {self.line}"
+
+
+class TextField(BaseModel):
+    """A free-text value."""
+
+    raw: str
+    location: Location | None = None
+
+
+class NumberField(BaseModel):
+    """A value that must be a number; `value` is None when the raw text is not one."""
+
+    raw: str
+    value: float | None = None
+    decimals: int | None = None
+    location: Location | None = None
+
+    @model_validator(mode="before")
+    @classmethod
+    def _parse(cls, data: Any) -> Any:
+        if isinstance(data, dict) and "raw" in data:
+            raw = str(data["raw"])
+            data = {**data, "raw": raw, "value": parse_number(raw), "decimals": decimals(raw)}
+        return data
+
+
+class Header(BaseModel):
+    """The form's identity: 项目编码, 项目名称, 绩效自评年度, 实施单位, 一级预算单位 / 主管部门."""
+
+    project_code: TextField | None = None
+    project_name: TextField | None = None
+    year: NumberField | None = None
+    implementing_unit: TextField | None = None
+    budget_unit: TextField | None = None
+
+
+class FundsRow(BaseModel):
+    """One row of the funds table: 年初预算数, 全年预算数, 全年执行数."""
+
+    initial_budget: NumberField | None = None
+    budget: NumberField | None = None
+    executed: NumberField | None = None
+    location: Location | None = None
+
+
+class Funds(BaseModel):
+    """资金使用情况: the total row with its 分值/执行率/得分, and its three component rows."""
+
+    total: FundsRow | None = None
+    fiscal: FundsRow | None = None  # 其中：当年财政拨款
+    carryover: FundsRow | None = None  # 上年结转资金
+    other: FundsRow | None = None  # 其他资金
+    weight: NumberField | None = None  # 分值
+    execution_rate: NumberField | None = None  # 执行率（%）
+    execution_score: NumberField | None = None  # 得分
+    unit: str = "元"  # the unit the amounts are written in, from the table's heading
+
+
+class Goals(BaseModel):
+    """年度总体目标: 预期目标 and 实际完成情况."""
+
+    expected: TextField | None = None
+    actual: TextField | None = None
+
+
+class Level1(BaseModel):
+    """A level-1 header of the indicator table, e.g. 产出指标 (50分)."""
+
+    name: str
+    weight: NumberField | None = None
+    location: Location | None = None
+
+
+class Indicator(BaseModel):
+    """One row of 年度绩效指标; `target_parsed` and `actual_parsed` are derived from the raw text."""
+
+    level1: str
+    level2: str
+    name: TextField
+    target: TextField | None = None
+    actual: TextField | None = None
+    weight: NumberField | None = None
+    score: NumberField | None = None
+    note: TextField | None = None
+    location: Location | None = None
+    target_parsed: Target | None = None
+    actual_parsed: Actual | None = None
+
+    @model_validator(mode="before")
+    @classmethod
+    def _parse(cls, data: Any) -> Any:
+        if not isinstance(data, dict):
+            return data
+        name = _raw_of(data.get("name")) or ""
+        target = _raw_of(data.get("target"))
+        actual = _raw_of(data.get("actual"))
+        return {
+            **data,
+            "target_parsed": parse_target(target, name, data.get("level2", "")) if target else None,
+            "actual_parsed": parse_actual(actual) if actual else None,
+        }
+
+    @property
+    def label(self) -> str:
+        """The name as a reader quotes it."""
+        return self.name.raw
+
+
+class Placeholder(BaseModel):
+    """A template row left unused (经济效益指标 0, 不适用 0 0): not an indicator, not a zero."""
+
+    level1: str
+    level2: str
+    location: Location | None = None
+
+
+class Totals(BaseModel):
+    """The 总分 row: declared total weight and declared total score."""
+
+    weight: NumberField | None = None
+    score: NumberField | None = None
+    location: Location | None = None
+
+
+class Form(BaseModel):
+    """One 项目支出绩效自评表."""
+
+    source: str | None = Field(default=None, description="The file the form was read from.")
+    index: int = Field(default=1, description="1-based position of the form within its file.")
+    location: Location | None = None
+    header: Header = Field(default_factory=Header)
+    funds: Funds = Field(default_factory=Funds)
+    goals: Goals = Field(default_factory=Goals)
+    level1: list[Level1] = Field(default_factory=list)
+    indicators: list[Indicator] = Field(default_factory=list)
+    placeholders: list[Placeholder] = Field(default_factory=list)
+    total: Totals = Field(default_factory=Totals)
+    grade: TextField | None = None
+
+    def indicators_under(self, level1: str) -> list[Indicator]:
+        """The indicators filed under one level-1 header."""
+        return [ind for ind in self.indicators if ind.level1 == level1]
+
+    @property
+    def title(self) -> str:
+        """项目名称, or a placeholder when the form has none."""
+        return self.header.project_name.raw if self.header.project_name else "（未命名项目）"
+
+
+def _raw_of(value: Any) -> str | None:
+    if value is None:
+        return None
+    if isinstance(value, dict):
+        return value.get("raw")
+    return getattr(value, "raw", None)

@@ -1,0 +1,60 @@
+"""Weight profiles: the scoring practice a form follows, as data (TOML files beside this module)."""
+
+from __future__ import annotations
+
+import tomllib
+from functools import lru_cache
+from pathlib import Path
+
+from pydantic import BaseModel, ConfigDict
+
+PROFILE_DIR = Path(__file__).parent
+
+
+class Thresholds(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+    tolerance: float = 0.01
+    over_achievement: float = 0.20
+
+
+class Profile(BaseModel):
+    """Weights, grade bands and thresholds that scoring and rules read."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+    name: str
+    description: str = ""
+    execution_weight: float
+    total_weight: float
+    level1_weights: dict[str, float]
+    grades: dict[str, float]
+    thresholds: Thresholds = Thresholds()
+
+    def grade_for(self, total: float) -> str:
+        """The grade band a total score falls in."""
+        for grade, floor in sorted(self.grades.items(), key=lambda kv: -kv[1]):
+            if total >= floor:
+                return grade
+        return min(self.grades, key=self.grades.__getitem__)
+
+
+class UnknownProfileError(ValueError):
+    """No built-in profile of that name and no such file."""
+
+
+def available() -> list[str]:
+    """Names of the built-in profiles."""
+    return sorted(p.stem for p in PROFILE_DIR.glob("*.toml"))
+
+
+@lru_cache(maxsize=16)
+def load_profile(name_or_path: str = "standard") -> Profile:
+    """A built-in profile by name, or a profile TOML file by path."""
+    path = PROFILE_DIR / f"{name_or_path}.toml"
+    if not path.is_file():
+        path = Path(name_or_path)
+        if not path.is_file():
+            raise UnknownProfileError(name_or_path)
+    with path.open("rb") as fh:
+        return Profile.model_validate(tomllib.load(fh))

@@ -1,0 +1,110 @@
+"""Readers: one per format, each turning a file into forms; file-level failures become ZP001/ZP002."""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from pydantic import ValidationError
+
+from ziping.model import Form
+from ziping.readers.encoding import UndecodableError, decode
+from ziping.readers.text import read_text
+
+TEXT_SUFFIXES = {".txt", ".text", ".csv", ".tsv", ".md", ""}
+SUPPORTED_SUFFIXES = TEXT_SUFFIXES | {".json"}
+
+
+@dataclass(slots=True)
+class FileProblem:
+    """Why a whole file yielded no forms: ZP001 (unreadable) or ZP002 (no form)."""
+
+    code: str
+    reason_zh: str
+    reason_en: str
+    line: int | None = None
+
+
+@dataclass(slots=True)
+class ReadResult:
+    """The forms read from one file, or the problem that stopped it."""
+
+    path: str
+    forms: list[Form] = field(default_factory=list)
+    problem: FileProblem | None = None
+    encoding: str | None = None
+
+
+def read_path(path: str | Path) -> ReadResult:
+    """Read every form in one file; never raises for bad input."""
+    p = Path(path)
+    shown = str(path)
+    if not p.exists():
+        return ReadResult(shown, problem=FileProblem("ZP001", "文件不存在", "the file does not exist"))
+    if not p.is_file():
+        return ReadResult(shown, problem=FileProblem("ZP001", "不是普通文件（是目录或设备）", "not a regular file"))
+    try:
+        data = p.read_bytes()
+    except OSError as exc:
+        return ReadResult(shown, problem=FileProblem("ZP001", f"无法打开（{exc.strerror}）", f"cannot open ({exc.strerror})"))
+    return read_bytes(data, shown)
+
+
+def read_bytes(data: bytes, source: str) -> ReadResult:
+    """Read every form from a file's bytes; `source` names it in messages."""
+    if not data.strip():
+        return ReadResult(source, problem=FileProblem("ZP002", "文件为空", "the file is empty"))
+    try:
+        text, encoding = decode(data)
+    except UndecodableError as exc:
+        if str(exc) == "binary":
+            reason = ("不是文本文件（含有二进制内容）", "not a text file (binary content)")
+        else:
+            reason = ("不是 UTF-8 或 GB18030 编码的文本", "not UTF-8 or GB18030 text")
+        return ReadResult(source, problem=FileProblem("ZP001", *reason))
+    if source.lower().endswith(".json") or text.lstrip().startswith(("{", "[")):
+        return _read_json(text, source, encoding)
+    forms = [Form.model_validate(raw) for raw in read_text(text, source)]
+    if not forms:
+        return ReadResult(
+            source,
+            problem=FileProblem("ZP002", "没有“项目支出绩效自评表”标题", "no 项目支出绩效自评表 heading"),
+            encoding=encoding,
+        )
+    return ReadResult(source, forms=forms, encoding=encoding)
+
+
+def _read_json(text: str, source: str, encoding: str) -> ReadResult:
+    """A form, a list of forms, or the output of `ziping parse --format json`."""
+    try:
+        data = json.loads(text)
+    except json.JSONDecodeError as exc:
+        return ReadResult(
+            source,
+            problem=FileProblem("ZP001", f"JSON 格式错误（第{exc.lineno}行第{exc.colno}列：{exc.msg}）", f"invalid JSON (line {exc.lineno}, column {exc.colno}: {exc.msg})", exc.lineno),
+            encoding=encoding,
+        )
+    if isinstance(data, dict) and "files" in data:
+        raw_forms = [form for file in data.get("files") or [] for form in (file.get("forms") or [])]
+    elif isinstance(data, dict) and "forms" in data:
+        raw_forms = data["forms"]
+    elif isinstance(data, list):
+        raw_forms = data
+    else:
+        raw_forms = [data]
+    forms: list[Form] = []
+    for k, raw in enumerate(raw_forms, start=1):
+        try:
+            form = Form.model_validate(raw)
+        except ValidationError as exc:
+            where = ".".join(str(part) for part in exc.errors()[0]["loc"])
+            return ReadResult(
+                source,
+                problem=FileProblem("ZP001", f"第{k}张表的字段 {where} 不符合格式：{exc.errors()[0]['msg']}", f"form {k}, field {where}: {exc.errors()[0]['msg']}"),
+                encoding=encoding,
+            )
+        forms.append(form.model_copy(update={"source": source, "index": k}))
+    if not forms:
+        return ReadResult(source, problem=FileProblem("ZP002", "JSON 中没有表", "no form in the JSON"), encoding=encoding)
+    return ReadResult(source, forms=forms, encoding=encoding)

@@ -1,0 +1,490 @@
+"""Reader for text extracted from the PDF of a district's 项目支出绩效自评表 template.
+
+PDF extraction keeps the reading order of cells but not the table: a cell that wraps becomes
+several lines, sometimes with blank lines between them, and three cells of one row may share a
+line separated by spaces. The reader walks the form section by section and, for each indicator
+row, chooses how the wrapped fragments join into the row's cells by the shape of the text
+(column widths, punctuation, blank lines); see `_split_cells`.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from itertools import combinations
+from typing import Any
+
+from ziping.values import parse_number
+
+FORM_HEADING = "项目支出绩效自评表"
+
+LEVEL1_NAMES = ("产出指标", "效益指标", "满意度指标")
+LEVEL2_NAMES = frozenset(
+    {
+        "数量指标", "质量指标", "时效指标", "成本指标",
+        "经济成本指标", "社会成本指标", "生态环境成本指标",
+        "经济效益指标", "社会效益指标", "生态效益指标", "可持续影响指标",
+        "服务对象满意度指标", "其他满意度指标", "满意度指标",
+    }
+)  # fmt: skip
+PLACEHOLDER_TOKENS = frozenset({"0", "0.00", "不适用", "无", "/", "—", "-", "——"})
+
+# Comments the template attaches to cells; Word/WPS export them as lines of their own.
+TEMPLATE_COMMENT = re.compile(
+    r"^(?:[(（]?限\s*\d+\s*字(?:以)?内[)）]?|Windows\s*用户|Administrator|导入模板无需填写|.*为必填项)$"
+)
+LEVEL1_WEIGHT = re.compile(r"^[(（]\s*(\d+(?:\.\d+)?)\s*分\s*[)）]$")
+LEVEL1_LINE = re.compile(r"^(产出指标|效益指标|满意度指标)\s*(?:[(（]\s*(\d+(?:\.\d+)?)\s*分\s*[)）])?\s*(.*)$")
+HEADER_LABELS = re.compile(
+    r"(项目编码|项目名称|绩效自评年度?|实施单位|一级预算单位|主管部门|项目负责人|联系电话)[：:]?"
+)
+GRADE = re.compile(r"(?:自评等级|评价等级|绩效等级|等级)[：:]?\s*([优良中差])")
+# Labels that start a new part of a deviation note; the rest of a wrapped cell joins its line.
+NOTE_LABEL = re.compile(r"^(?:偏差)?(?:原因分析|改进措施|整改措施|原因|措施|下一步[\u4e00-\u9fff]{0,4})[：:]")
+SENTENCE_END = "。；！？;!?"
+# A fragment starting with one of these continues the cell before it.
+CONTINUES = "（(）)》〕】」』，、。；：%,.;:"
+OPENS = "《（(〔【「『"
+WIDE = re.compile(r"[\u1100-\u115f\u2e80-\ua4cf\uac00-\ud7a3\uf900-\ufaff\ufe30-\ufe4f\uff00-\uff60\uffe0-\uffe6]")
+FIRST_UNIT = re.compile(r"[0-9A-Za-z.%\-]+|.")
+
+
+def width(text: str) -> int:
+    """Display width: CJK and full-width characters count two."""
+    return len(text) + len(WIDE.findall(text))
+
+
+@dataclass(slots=True)
+class Line:
+    number: int  # 1-based line number in the file
+    text: str
+    blank_before: bool = False
+
+    @property
+    def tokens(self) -> list[str]:
+        return self.text.split()
+
+
+@dataclass(slots=True)
+class Fragment:
+    text: str
+    line: int
+    boundary: str  # how it is separated from the fragment before: 'start', 'space', 'newline', 'blank'
+
+
+@dataclass(slots=True)
+class _Row:
+    level1: str
+    level2: str
+    cells: list[Fragment]
+    terminator: Line
+    weight: str
+    score: str
+    note: list[Line] = field(default_factory=list)
+
+
+def split_forms(lines: list[str]) -> list[tuple[int, int]]:
+    """Line index spans [start, end) of each form, split at each 项目支出绩效自评表 heading."""
+    starts = [i for i, line in enumerate(lines) if line.strip().replace(" ", "").endswith(FORM_HEADING)]
+    return [(s, starts[k + 1] if k + 1 < len(starts) else len(lines)) for k, s in enumerate(starts)]
+
+
+def read_text(text: str, source: str | None = None) -> list[dict[str, Any]]:
+    """Every form in the text, as raw dicts ready for `Form.model_validate`."""
+    raw_lines = text.splitlines()
+    forms = []
+    for index, (start, end) in enumerate(split_forms(raw_lines), start=1):
+        lines = _clean_lines(raw_lines, start, end)
+        forms.append(_read_form(lines, source, index, start + 1, end))
+    return forms
+
+
+def _clean_lines(raw_lines: list[str], start: int, end: int) -> list[Line]:
+    lines: list[Line] = []
+    blank = False
+    for i in range(start, end):
+        text = raw_lines[i].strip()
+        if not text or TEMPLATE_COMMENT.match(text):
+            blank = True
+            continue
+        lines.append(Line(i + 1, text, blank))
+        blank = False
+    return lines
+
+
+def _loc(first: int, last: int | None = None) -> dict[str, int]:
+    return {"line": first, "end_line": last if last and last != first else None}
+
+
+def _find(lines: list[Line], pred, start: int = 0) -> int | None:
+    for i in range(start, len(lines)):
+        if pred(lines[i].text.replace(" ", "")):
+            return i
+    return None
+
+
+def _read_form(lines: list[Line], source: str | None, index: int, first: int, last: int) -> dict[str, Any]:
+    form: dict[str, Any] = {"source": source, "index": index, "location": _loc(first, last)}
+    funds_at = _find(lines, lambda t: t.startswith("资金使用情况"))
+    goals_at = _find(lines, lambda t: t.startswith("项目目标完成情况") or t.startswith("年度总体目标"))
+    table_at = _find(lines, lambda t: t.startswith("年度绩效指标"))
+    total_at = _find(lines, lambda t: t.startswith("总分"), table_at or 0)
+    n = len(lines)
+
+    def section_end(*candidates: int | None) -> int:
+        return min([c for c in candidates if c is not None] + [n])
+
+    header_end = section_end(funds_at, goals_at, table_at, total_at)
+    form["header"] = _read_header(lines[1:header_end])
+    if funds_at is not None:
+        funds_end = section_end(goals_at, table_at, total_at)
+        form["funds"] = _read_funds(lines[funds_at + 1 : funds_end])
+    if goals_at is not None:
+        form["goals"] = _read_goals(lines[goals_at + 1 : section_end(table_at, total_at)])
+    if table_at is not None:
+        level1, indicators, placeholders = _read_indicators(lines[table_at + 1 : section_end(total_at)])
+        form.update(level1=level1, indicators=indicators, placeholders=placeholders)
+    if total_at is not None:
+        form["total"] = _read_total(lines[total_at])
+        for line in lines[total_at + 1 :]:
+            if m := GRADE.search(line.text):
+                form["grade"] = {"raw": m.group(1), "location": _loc(line.number)}
+    return form
+
+
+def _joined(lines: list[Line]) -> tuple[str, list[int]]:
+    """The lines' text with all whitespace removed, and the line number of each character."""
+    chars: list[str] = []
+    owners: list[int] = []
+    for line in lines:
+        text = "".join(line.text.split())
+        chars.append(text)
+        owners.extend([line.number] * len(text))
+    return "".join(chars), owners
+
+
+HEADER_FIELDS = {
+    "项目编码": "project_code",
+    "项目名称": "project_name",
+    "绩效自评年度": "year",
+    "绩效自评年": "year",
+    "实施单位": "implementing_unit",
+    "一级预算单位": "budget_unit",
+    "主管部门": "budget_unit",
+}
+
+
+def _read_header(lines: list[Line]) -> dict[str, Any]:
+    text, owners = _joined(lines)
+    header: dict[str, Any] = {}
+    matches = list(HEADER_LABELS.finditer(text))
+    for k, m in enumerate(matches):
+        key = HEADER_FIELDS.get(m.group(1))
+        end = matches[k + 1].start() if k + 1 < len(matches) else len(text)
+        value = text[m.end() : end]
+        if key is None or not value:
+            continue
+        if key == "year":
+            if not (year := re.match(r"\d{4}", value)):
+                continue
+            value = year.group(0)
+        start = m.end()
+        header[key] = {"raw": value, "location": _loc(owners[start], owners[start + len(value) - 1])}
+    return header
+
+
+FUNDS_ROWS = (
+    ("total", re.compile(r"(?:年度资金总额|资金总额|合计)$")),
+    ("fiscal", re.compile(r"(?:当年财政拨款|财政拨款)$")),
+    ("carryover", re.compile(r"上年结转(?:资金)?$")),
+    ("other", re.compile(r"其他资金$")),
+)
+AMOUNT_UNIT = re.compile(r"[（(](万?元)[)）]")
+
+
+def _is_cell_value(token: str) -> bool:
+    return token in PLACEHOLDER_TOKENS or parse_number(token) is not None
+
+
+def _read_funds(lines: list[Line]) -> dict[str, Any]:
+    funds: dict[str, Any] = {}
+    label = ""
+    key: str | None = None
+    values: list[tuple[str, int]] = []
+
+    def flush() -> None:
+        if key is None:
+            return
+        row: dict[str, Any] = {"location": _loc(values[0][1] if values else 0)}
+        for name, (raw, number) in zip(("initial_budget", "budget", "executed"), values):
+            row[name] = {"raw": raw, "location": _loc(number)}
+        funds[key] = row
+        if key == "total":
+            for name, (raw, number) in zip(("weight", "execution_rate", "execution_score"), values[3:6]):
+                funds[name] = {"raw": raw, "location": _loc(number)}
+
+    for line in lines:
+        for token in line.tokens:
+            if _is_cell_value(token):
+                if key is not None:
+                    values.append((token, line.number))
+                continue
+            if values:
+                flush()
+                key, values, label = None, [], ""
+            label += token
+            if unit := AMOUNT_UNIT.search(label):
+                funds["unit"] = unit.group(1)
+            for name, pattern in FUNDS_ROWS:
+                if pattern.search(label):
+                    key, label = name, ""
+                    break
+    flush()
+    return funds
+
+
+def _read_goals(lines: list[Line]) -> dict[str, Any]:
+    body = [ln for ln in lines if not ("预期目标" in ln.text and "实际完成" in ln.text) and ln.text != "年度总体目标"]
+    paragraphs: list[list[Line]] = []
+    for line in body:
+        if line.blank_before or not paragraphs:
+            paragraphs.append([])
+        paragraphs[-1].append(line)
+    goals: dict[str, Any] = {}
+    if paragraphs:
+        goals["expected"] = _text_field(paragraphs[0])
+    if len(paragraphs) > 1:
+        goals["actual"] = _text_field([ln for p in paragraphs[1:] for ln in p])
+    return goals
+
+
+def _join_lines(texts: list[str]) -> str:
+    """Join wrapped lines of one cell: no space between CJK text, a newline before numbered items."""
+    out = ""
+    for text in texts:
+        if out and (re.match(r"^(?:\d+[.、．]|[（(]\d+[)）]|[一二三四五六七八九十]+、)", text) or NOTE_LABEL.match(text)):
+            out += "\n"
+        elif out and out[-1].isascii() and out[-1].isalpha() and text[0].isascii() and text[0].isalpha():
+            out += " "
+        out += text
+    return out
+
+
+def _text_field(lines: list[Line]) -> dict[str, Any]:
+    return {"raw": _join_lines([ln.text for ln in lines]), "location": _loc(lines[0].number, lines[-1].number)}
+
+
+def _terminator(line: Line) -> tuple[list[str], str, str] | None:
+    """A line that ends an indicator row: its leading cell tokens, the weight and the score."""
+    tokens = _merge_comparators(line.tokens)
+    if len(tokens) >= 2 and parse_number(tokens[-1]) is not None and parse_number(tokens[-2]) is not None:
+        return tokens[:-2], tokens[-2], tokens[-1]
+    return None
+
+
+def _merge_comparators(tokens: list[str]) -> list[str]:
+    """'≥ 95%' is one cell, not two."""
+    out: list[str] = []
+    for token in tokens:
+        if out and out[-1] in ("≥", "≤", ">", "<", "＞", "＜", "=", "≧", "≦"):
+            out[-1] += token
+        else:
+            out.append(token)
+    return out
+
+
+def _read_indicators(lines: list[Line]) -> tuple[list[dict], list[dict], list[dict]]:
+    level1: list[dict[str, Any]] = []
+    placeholders: list[dict[str, Any]] = []
+    rows: list[_Row] = []
+    current_l1 = ""
+    current_l2 = ""
+    pending: list[Fragment] = []  # fragments since the last row ended
+    pending_lines: list[Line] = []
+    row_started = False  # the pending fragments began at a level-2 label, so none of them is a note
+
+    def flush_note() -> None:
+        nonlocal pending, pending_lines, row_started
+        if rows and pending_lines:
+            rows[-1].note.extend(pending_lines)
+        pending, pending_lines, row_started = [], [], False
+
+    i = 0
+    started = False
+    while i < len(lines):
+        line = lines[i]
+        compact = line.text.replace(" ", "")
+        m = LEVEL1_LINE.match(line.text)
+        if m and (compact.startswith(LEVEL1_NAMES) and not compact.startswith(tuple(LEVEL2_NAMES - {"满意度指标"}))):
+            flush_note()
+            started = True
+            current_l1, weight, rest = m.group(1), m.group(2), m.group(3)
+            entry: dict[str, Any] = {"name": current_l1, "location": _loc(line.number)}
+            if weight is None and i + 1 < len(lines) and (w := LEVEL1_WEIGHT.match(lines[i + 1].text.strip())):
+                weight = w.group(1)
+                i += 1
+            if weight is not None:
+                entry["weight"] = {"raw": weight, "location": _loc(lines[i].number)}
+            level1.append(entry)
+            i += 1
+            if not rest:
+                continue
+            line = Line(line.number, rest, False)
+        if not started:  # the column headings of the table
+            i += 1
+            continue
+        tokens = line.tokens
+        if tokens and tokens[0] in LEVEL2_NAMES:
+            flush_note()
+            current_l2 = tokens[0]
+            rest = tokens[1:]
+            if rest and all(t in PLACEHOLDER_TOKENS for t in rest):
+                placeholders.append({"level1": current_l1, "level2": current_l2, "location": _loc(line.number)})
+                i += 1
+                continue
+            row_started = True
+            line = Line(line.number, " ".join(rest), line.blank_before)
+            if not rest:
+                i += 1
+                continue
+            tokens = line.tokens
+        end = _terminator(line)
+        if end is None:
+            pending_lines.append(line)
+            _add_fragments(pending, line, _merge_comparators(tokens))
+            i += 1
+            continue
+        lead, weight, score = end
+        if rows and not row_started:
+            cells, note_lines = _claim_row(pending, pending_lines, line, lead)
+            rows[-1].note.extend(note_lines)
+        else:
+            cells = list(pending)
+            _add_fragments(cells, line, lead)
+        rows.append(_Row(current_l1, current_l2, cells, line, weight, score))
+        pending, pending_lines, row_started = [], [], False
+        i += 1
+    flush_note()
+    return level1, [_indicator(row) for row in rows], placeholders
+
+
+def _add_fragments(fragments: list[Fragment], line: Line, tokens: list[str]) -> None:
+    for k, token in enumerate(tokens):
+        if k:
+            boundary = "space"
+        elif not fragments:
+            boundary = "start"
+        else:
+            boundary = "blank" if line.blank_before else "newline"
+        fragments.append(Fragment(token, line.number, boundary))
+
+
+def _claim_row(
+    pending: list[Fragment], pending_lines: list[Line], terminator: Line, lead: list[str]
+) -> tuple[list[Fragment], list[Line]]:
+    """Split the lines since the previous row into that row's note and this row's cells."""
+    complete = len(lead) >= 3 and lead[0][0] not in CONTINUES
+    if complete:
+        own_lines: list[Line] = []
+    else:
+        # The row's own wrapped cells are the last paragraph before its terminator.
+        cut = len(pending_lines)
+        while cut > 0:
+            cut -= 1
+            if pending_lines[cut].blank_before:
+                break
+        own_lines = pending_lines[cut:]
+    note_lines = pending_lines[: len(pending_lines) - len(own_lines)]
+    own_numbers = {ln.number for ln in own_lines}
+    cells = [f for f in pending if f.line in own_numbers]
+    if cells:
+        cells[0] = Fragment(cells[0].text, cells[0].line, "start")
+    _add_fragments(cells, terminator, lead)
+    return cells, note_lines
+
+
+def _split_cells(fragments: list[Fragment], count: int = 3) -> list[list[Fragment]]:
+    """Group a row's fragments into `count` cells (name, target, actual), choosing the likeliest wrapping."""
+    if not fragments:
+        return []
+    forced = [k for k in range(1, len(fragments)) if fragments[k].boundary == "space"]
+    free = [k for k in range(1, len(fragments)) if fragments[k].boundary in ("newline", "blank")]
+    need = count - 1 - len(forced)
+    if need <= 0:
+        cuts = sorted(forced)[: count - 1] if need < 0 else forced
+        # More space-separated tokens than cells: the surplus joins the last cell.
+        return _cut(fragments, cuts)
+    if need > len(free):
+        return _cut(fragments, sorted(forced + free))
+    best: tuple[float, list[int]] | None = None
+    for chosen in combinations(free, need):
+        cuts = sorted(forced + list(chosen))
+        cost = _cost(_cut(fragments, cuts))
+        if best is None or cost < best[0]:
+            best = (cost, cuts)
+    return _cut(fragments, best[1])
+
+
+def _cut(fragments: list[Fragment], cuts: list[int]) -> list[list[Fragment]]:
+    bounds = [0, *cuts, len(fragments)]
+    return [fragments[a:b] for a, b in zip(bounds, bounds[1:])]
+
+
+def _cost(cells: list[list[Fragment]]) -> float:
+    """How unlikely a grouping is; lines of one wrapped cell fill its column before wrapping."""
+    cost = 0.0
+    for position, cell in enumerate(cells):
+        head = cell[0]
+        if head.boundary != "start":
+            if head.text[0] in CONTINUES:
+                cost += 10
+            if head.boundary == "newline":
+                cost += 1
+        if position == 0 and len(cell) > 2:
+            cost += 2 * (len(cell) - 2)  # names are short; a long first cell is a target swallowed
+        widest = max(width(f.text) for f in cell)
+        for prev, frag in zip(cell, cell[1:]):
+            if prev.text[-1] in OPENS:
+                continue
+            if frag.boundary == "blank":
+                cost += 3
+            if prev.text[-1] in SENTENCE_END:
+                cost += 4
+            if frag.text[0] not in CONTINUES:
+                first = FIRST_UNIT.match(frag.text).group(0)
+                if width(prev.text) + width(first) <= widest - 2:
+                    cost += 5  # the next word would have fitted on the line: not a wrap
+    for prev, nxt in zip(cells, cells[1:]):
+        if prev[-1].text[-1] in OPENS:
+            cost += 10
+    return cost
+
+
+def _cell_text(cell: list[Fragment]) -> str:
+    return _join_lines([f.text for f in cell]) if cell else ""
+
+
+def _indicator(row: _Row) -> dict[str, Any]:
+    cells = _split_cells(row.cells)
+    names = ("name", "target", "actual")
+    out: dict[str, Any] = {"level1": row.level1, "level2": row.level2}
+    first_line = row.cells[0].line if row.cells else row.terminator.number
+    for key, cell in zip(names, cells):
+        out[key] = {"raw": _cell_text(cell), "location": _loc(cell[0].line, cell[-1].line)}
+    if "name" not in out:
+        out["name"] = {"raw": "", "location": _loc(row.terminator.number)}
+    out["weight"] = {"raw": row.weight, "location": _loc(row.terminator.number)}
+    out["score"] = {"raw": row.score, "location": _loc(row.terminator.number)}
+    if row.note:
+        out["note"] = _text_field(row.note)
+    out["location"] = _loc(first_line, row.note[-1].number if row.note else row.terminator.number)
+    return out
+
+
+def _read_total(line: Line) -> dict[str, Any]:
+    tokens = line.text.replace("总分", " ", 1).split()
+    numbers = [t for t in tokens if parse_number(t) is not None]
+    total: dict[str, Any] = {"location": _loc(line.number)}
+    for key, raw in zip(("weight", "score"), numbers):
+        total[key] = {"raw": raw, "location": _loc(line.number)}
+    return total

@@ -1,0 +1,1 @@
+"""Reports: how results reach people (terminal text) and programs (the JSON contract)."""

@@ -1,0 +1,107 @@
+"""The JSON contract of `ziping check --format json`: versioned, Chinese kept readable."""
+
+from __future__ import annotations
+
+import json
+from collections import Counter
+from collections.abc import Iterable
+from typing import IO, Any
+
+from ziping import __version__
+from ziping.checks import FileResult, FormResult
+from ziping.findings import Finding
+from ziping.model import SCHEMA_VERSION
+from ziping.rules import REGISTRY
+from ziping.scoring import num
+
+LLM_SKIPPED = {
+    "zh": "未配置大模型端点，大模型叙述检查已跳过；以上结果仅来自确定性规则",
+    "en": "No LLM endpoint configured: the narrative checks were skipped; the results above come from deterministic rules only",
+}
+
+
+def finding_json(finding: Finding, lang: str = "zh") -> dict[str, Any]:
+    """One finding as the contract shows it."""
+    rule = REGISTRY[finding.code]
+    location = finding.location.model_dump(exclude_none=True) if finding.location else None
+    out: dict[str, Any] = {
+        "code": finding.code,
+        "name": rule.name,
+        "severity": finding.severity.value,
+        "origin": finding.origin,
+        "confidence": finding.confidence,
+        "field": finding.field,
+        "location": location or None,
+        "message": rule.message(finding, lang),
+        "declared": finding.declared,
+        "expected": finding.expected,
+        "formula": rule.formula(finding, lang),
+    }
+    if finding.origin == "llm":
+        out.update(quote=finding.quote, model=finding.model, prompt_version=finding.prompt_version)
+    return out
+
+
+def _round(value: float | None) -> float | None:
+    return round(value, 2) if value is not None else None
+
+
+def form_json(result: FormResult, lang: str = "zh") -> dict[str, Any]:
+    """One checked form: identity, declared and recomputed figures, findings."""
+    form, fig = result.form, result.figures
+    header = form.header
+    year = num(header.year)
+    return {
+        "index": form.index,
+        "project_code": header.project_code.raw if header.project_code else None,
+        "project_name": header.project_name.raw if header.project_name else None,
+        "year": int(year) if year is not None else None,
+        "implementing_unit": header.implementing_unit.raw if header.implementing_unit else None,
+        "location": form.location.model_dump(exclude_none=True) if form.location else None,
+        "declared": {
+            "execution_rate": num(form.funds.execution_rate),
+            "execution_score": num(form.funds.execution_score),
+            "total_weight": num(form.total.weight),
+            "total_score": num(form.total.score),
+            "grade": form.grade.raw if form.grade else None,
+        },
+        "computed": {
+            "execution_rate": _round(fig.execution_rate),
+            "execution_score": _round(fig.execution_score),
+            "total_weight": _round(fig.total_weight),
+            "total_score": _round(fig.total_score),
+            "grade": fig.profile.grade_for(round(fig.total_score, 2)) if fig.total_score is not None else None,
+        },
+        "findings": [finding_json(f, lang) for f in result.findings],
+    }
+
+
+def file_json(result: FileResult, lang: str = "zh") -> dict[str, Any]:
+    """One file of the batch."""
+    return {
+        "path": result.path,
+        "error": finding_json(result.error, lang) if result.error else None,
+        "forms": [form_json(form, lang) for form in result.forms],
+    }
+
+
+def write_report(results: Iterable[FileResult], out: IO[str], profile: str, lang: str = "zh") -> Counter[str]:
+    """Stream the whole report, one file at a time; returns the counts by severity."""
+    counts: Counter[str] = Counter()
+    out.write("{\n")
+    out.write(f'"schema_version": {json.dumps(SCHEMA_VERSION)},\n')
+    out.write(f'"tool": {json.dumps({"name": "ziping", "version": __version__})},\n')
+    out.write(f'"profile": {json.dumps(profile)},\n')
+    out.write('"files": [\n')
+    for k, result in enumerate(results):
+        counts["files"] += 1
+        counts["forms"] += len(result.forms)
+        counts["unreadable"] += result.error is not None
+        for finding in result.findings:
+            counts[finding.severity.value] += 1
+        out.write((",\n" if k else "") + json.dumps(file_json(result, lang), ensure_ascii=False, indent=2))
+    out.write("\n],\n")
+    out.write(f'"llm": {json.dumps({"status": "skipped", "reason": LLM_SKIPPED[lang]}, ensure_ascii=False)},\n')
+    summary = {key: counts[key] for key in ("files", "forms", "unreadable", "error", "warning", "info")}
+    out.write(f'"summary": {json.dumps(summary)}\n}}\n')
+    return counts

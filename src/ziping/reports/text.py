@@ -1,0 +1,115 @@
+"""The terminal report: findings grouped per form, errors first, with the figures behind them."""
+
+from __future__ import annotations
+
+from collections import Counter
+from collections.abc import Iterable
+from typing import TYPE_CHECKING
+
+from ziping.checks import FileResult, FormResult
+from ziping.findings import Finding
+from ziping.reports.contract import LLM_SKIPPED
+from ziping.rules import REGISTRY
+from ziping.rules.common import fmt
+from ziping.scoring import num
+
+if TYPE_CHECKING:
+    from rich.console import Console
+
+STYLE = {"error": "bold red", "warning": "yellow", "info": "cyan"}
+WORDS = {
+    "zh": {
+        "form": "表",
+        "file_error": "无法检查",
+        "rate": "预算执行率",
+        "score": "得分",
+        "total": "总分",
+        "declared": "填报",
+        "computed": "复核",
+        "formula": "计算",
+        "clean": "未发现问题",
+        "summary": "共 {files} 个文件、{forms} 张表：错误 {error}，警告 {warning}，提示 {info}",
+        "unreadable": "；{unreadable} 个文件无法读取",
+        "sep": "：",
+    },
+    "en": {
+        "form": "form",
+        "file_error": "cannot be checked",
+        "rate": "execution rate",
+        "score": "score",
+        "total": "total",
+        "declared": "declared",
+        "computed": "recomputed",
+        "formula": "formula",
+        "clean": "no findings",
+        "summary": "{files} file(s), {forms} form(s): {error} error(s), {warning} warning(s), {info} info",
+        "unreadable": "; {unreadable} file(s) could not be read",
+        "sep": ": ",
+    },
+}
+
+
+def _finding_lines(finding: Finding, lang: str) -> list[str]:
+    from rich.markup import escape
+
+    rule = REGISTRY[finding.code]
+    where = finding.location.describe(lang) if finding.location else ""
+    head = f"  [{STYLE[finding.severity.value]}]{finding.severity.label(lang)} {finding.code}[/] "
+    lines = [head + escape(rule.message(finding, lang)) + (f" [dim]（{where}）[/]" if where and lang == "zh" else f" [dim]({where})[/]" if where else "")]
+    if formula := rule.formula(finding, lang):
+        lines.append(f"      [dim]{WORDS[lang]['formula']}{WORDS[lang]['sep']}{escape(formula)}[/]")
+    return lines
+
+
+def _figures_line(result: FormResult, lang: str) -> str:
+    w = WORDS[lang]
+    form, fig = result.form, result.figures
+    parts = []
+    if fig.execution_rate is not None:
+        parts.append(
+            f"{w['rate']} {fmt(fig.execution_rate)}%（{w['declared']} {form.funds.execution_rate.raw if form.funds.execution_rate else '—'}），"
+            f"{w['score']} {fmt(fig.execution_score)}（{w['declared']} {form.funds.execution_score.raw if form.funds.execution_score else '—'}）"
+        )
+    if fig.total_score is not None:
+        declared = f"{fmt(num(form.total.score))} / {fmt(num(form.total.weight), 0)}" if form.total.score else "—"
+        parts.append(f"{w['total']} {w['computed']} {fmt(fig.total_score)} / {fmt(fig.total_weight, 0)}（{w['declared']} {declared}）")
+    return "    " + "；".join(parts)
+
+
+def render(results: Iterable[FileResult], console: Console, lang: str = "zh") -> Counter[str]:
+    """Print each file as it comes; returns counts by severity."""
+    from rich.markup import escape
+
+    w = WORDS[lang]
+    counts: Counter[str] = Counter()
+    for result in results:
+        counts["files"] += 1
+        if result.error is not None:
+            counts["unreadable"] += 1
+            counts["error"] += 1
+            console.print(f"[bold]{escape(result.path)}[/] [red]{w['file_error']}[/]")
+            console.print(*_finding_lines(result.error, lang), sep="\n")
+            continue
+        for form_result in result.forms:
+            counts["forms"] += 1
+            form = form_result.form
+            code = form.header.project_code.raw if form.header.project_code else ""
+            year = form.header.year.raw if form.header.year else ""
+            where = form.location.describe(lang) if form.location else ""
+            console.print(
+                f"[bold]{escape(result.path)}[/] {w['form']} {form.index} · [bold]{escape(form.title)}[/]"
+                f" {escape(code)} {escape(year)} [dim]{where}[/]"
+            )
+            console.print(_figures_line(form_result, lang))
+            if not form_result.findings:
+                console.print(f"  [green]{w['clean']}[/]")
+            for finding in form_result.findings:
+                counts[finding.severity.value] += 1
+                console.print(*_finding_lines(finding, lang), sep="\n")
+            console.print()
+    summary = w["summary"].format(**{k: counts[k] for k in ("files", "forms", "error", "warning", "info")})
+    if counts["unreadable"]:
+        summary += w["unreadable"].format(unreadable=counts["unreadable"])
+    console.print(summary)
+    console.print(f"[dim]{LLM_SKIPPED[lang]}[/]")
+    return counts

@@ -1,0 +1,213 @@
+"""ZP1xx: the funds table — execution rate, its score, and the rows adding up."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+
+from ziping.findings import Hit, Severity
+from ziping.model import Form
+from ziping.rules.common import FUNDS_COLUMN_LABELS, fmt
+from ziping.rules.registry import Example, Text, rule
+from ziping.scoring import FormFigures, accepts, num
+
+# Money is written to the fen; a sum off by less than this is how the form rounded its parts.
+MONEY_TOLERANCE = 0.01
+
+
+@rule(
+    "ZP101",
+    "execution-rate-mismatch",
+    Severity.ERROR,
+    title=Text("预算执行率计算有误", "Execution rate miscomputed"),
+    message=Text(
+        "执行率填报为 {declared}%，按全年执行数 ÷ 全年预算数计算应为 {expected}%",
+        "Execution rate declared {declared}%; executed ÷ full-year budget gives {expected}%",
+    ),
+    formula=Text(
+        "{executed} ÷ {budget} × 100% = {expected}%",
+        "{executed} ÷ {budget} × 100% = {expected}%",
+    ),
+    what=Text(
+        "年度资金总额行的执行率是否等于 全年执行数 ÷ 全年预算数 × 100%（相差 0.01 以内视为四舍五入或截位）。",
+        "Whether the total row's rate equals executed ÷ full-year budget × 100% (within 0.01 for rounding).",
+    ),
+    why=Text(
+        "执行率决定预算执行率得分，是财政部门最先看的数字。",
+        "The rate sets the execution score and is the first figure a finance bureau reads.",
+    ),
+    bad=Example({"funds.execution_rate": "95.00"}, Text("执行率填成 95.00%，实际为 99.73%", "rate written 95.00%, actually 99.73%")),
+    good=Example({"funds.execution_rate": "99.72"}, Text("99.728% 截位为 99.72 不算错误", "99.728% truncated to 99.72 is fine")),
+)
+def execution_rate(form: Form, fig: FormFigures) -> Iterator[Hit]:
+    declared = num(form.funds.execution_rate)
+    if declared is None or fig.execution_rate is None:
+        return
+    # A rate written as 98% for 97.88% is rounding at the precision the form chose for it.
+    if accepts(declared, fig.execution_rate, fig.execution_rate, fig.tolerance, form.funds.execution_rate.decimals):
+        return
+    total = form.funds.total
+    yield Hit(
+        "funds.execution_rate",
+        form.funds.execution_rate.location,
+        {
+            "declared": fmt(declared),
+            "expected": fmt(fig.execution_rate),
+            "executed": fmt(num(total.executed)),
+            "budget": fmt(num(total.budget)),
+        },
+        declared=declared,
+        expected=round(fig.execution_rate, 2),
+    )
+
+
+@rule(
+    "ZP102",
+    "execution-score-mismatch",
+    Severity.ERROR,
+    title=Text("预算执行率得分计算有误", "Execution score miscomputed"),
+    message=Text(
+        "预算执行率得分填报为 {declared}，按 分值 × min(执行率, 100%) 计算应为 {expected}",
+        "Execution score declared {declared}; weight × min(rate, 100%) gives {expected}",
+    ),
+    formula=Text("{weight} × min({rate}%, 100%) = {expected}", "{weight} × min({rate}%, 100%) = {expected}"),
+    what=Text(
+        "预算执行率得分是否等于 分值 × min(执行率, 100%)，执行率用全年执行数和全年预算数重新计算。",
+        "Whether the execution score equals weight × min(rate, 100%), with the rate recomputed from the amounts.",
+    ),
+    why=Text(
+        "执行率得分计入总分；按财预〔2020〕10号通行做法，执行率超过 100% 也只得满分。",
+        "The score enters the total; under 财预〔2020〕10号 practice a rate over 100% earns no more than full marks.",
+    ),
+    bad=Example({"funds.execution_score": "10"}, Text("执行率 99.73% 却得满分 10 分", "full 10 points at a 99.73% rate")),
+    good=Example({"funds.execution_score": "9.97"}, Text("10 × 99.73% = 9.97", "10 × 99.73% = 9.97")),
+)
+def execution_score(form: Form, fig: FormFigures) -> Iterator[Hit]:
+    declared = num(form.funds.execution_score)
+    if declared is None or fig.execution_score is None or fig.execution_rate is None:
+        return
+    if fig.accepts(declared, fig.execution_score):
+        return
+    yield Hit(
+        "funds.execution_score",
+        form.funds.execution_score.location,
+        {
+            "declared": fmt(declared),
+            "expected": fmt(fig.execution_score),
+            "weight": fmt(fig.execution_weight),
+            "rate": fmt(fig.execution_rate),
+        },
+        declared=declared,
+        expected=round(fig.execution_score, 2),
+    )
+
+
+@rule(
+    "ZP103",
+    "funds-rows-do-not-add-up",
+    Severity.ERROR,
+    title=Text("资金来源合计不符", "Funding sources do not add up"),
+    message=Text(
+        "{column_zh}：年度资金总额 {total} ≠ 当年财政拨款 + 上年结转资金 + 其他资金 = {expected}",
+        "{column_en}: total {total} ≠ appropriation + carry-over + other = {expected}",
+    ),
+    formula=Text("{fiscal} + {carryover} + {other} = {expected}", "{fiscal} + {carryover} + {other} = {expected}"),
+    what=Text(
+        "年初预算数、全年预算数、全年执行数三列中，年度资金总额是否等于三项资金来源之和。",
+        "In each amount column, whether the total equals the sum of the three funding sources.",
+    ),
+    why=Text("资金来源对不上，说明金额填错或漏填了一项来源。", "Sources that do not add up mean a wrong or missing amount."),
+    bad=Example({"funds.fiscal.budget": "600000.00"}, Text("财政拨款少填 61,800 元", "appropriation short by 61,800")),
+    good=Example({}, Text("661,800.00 = 661,800.00 + 0.00 + 0.00", "661,800.00 = 661,800.00 + 0.00 + 0.00")),
+)
+def funds_add_up(form: Form, fig: FormFigures) -> Iterator[Hit]:
+    funds = form.funds
+    if funds.total is None or funds.fiscal is None:
+        return
+    for part, label in FUNDS_COLUMN_LABELS.items():
+        total = num(getattr(funds.total, part))
+        parts = [num(getattr(row, part)) if row is not None else 0.0 for row in (funds.fiscal, funds.carryover, funds.other)]
+        if total is None or any(p is None for p in parts):
+            continue
+        expected = sum(parts)
+        if abs(total - expected) <= MONEY_TOLERANCE + 1e-9:
+            continue
+        field = getattr(funds.total, part)
+        yield Hit(
+            f"funds.total.{part}",
+            field.location,
+            {
+                "column_zh": label.zh,
+                "column_en": label.en,
+                "total": fmt(total),
+                "expected": fmt(expected),
+                "fiscal": fmt(parts[0]),
+                "carryover": fmt(parts[1]),
+                "other": fmt(parts[2]),
+            },
+            declared=total,
+            expected=round(expected, 2),
+        )
+
+
+@rule(
+    "ZP104",
+    "executed-over-budget",
+    Severity.WARNING,
+    title=Text("执行数超过预算数", "Executed exceeds budget"),
+    message=Text(
+        "全年执行数 {executed} 超过全年预算数 {budget}（执行率 {rate}%）",
+        "Executed {executed} exceeds the full-year budget {budget} ({rate}%)",
+    ),
+    what=Text("年度资金总额的全年执行数是否超过全年预算数。", "Whether the total executed amount exceeds the full-year budget."),
+    why=Text(
+        "超预算支出需要调整预算的依据；更常见的是金额填错了列。",
+        "Spending over budget needs a budget adjustment behind it; more often an amount is in the wrong column.",
+    ),
+    bad=Example({"funds.total.executed": "700000.00"}, Text("执行 700,000 元，预算 661,800 元", "700,000 executed on a 661,800 budget")),
+    good=Example({"funds.total.executed": "661800.00"}, Text("执行数等于预算数", "executed equals the budget")),
+)
+def executed_over_budget(form: Form, fig: FormFigures) -> Iterator[Hit]:
+    total = form.funds.total
+    if total is None or fig.execution_rate is None:
+        return
+    budget, executed = num(total.budget), num(total.executed)
+    if executed > budget + MONEY_TOLERANCE:
+        yield Hit(
+            "funds.total.executed",
+            total.executed.location,
+            {"executed": fmt(executed), "budget": fmt(budget), "rate": fmt(fig.execution_rate)},
+            declared=executed,
+            expected=budget,
+        )
+
+
+@rule(
+    "ZP105",
+    "budget-adjusted",
+    Severity.INFO,
+    title=Text("年中调整了预算", "Budget adjusted during the year"),
+    message=Text(
+        "年初预算数 {initial} 与全年预算数 {budget} 不同：年中调整了预算，执行率按全年预算数计算",
+        "Initial budget {initial} differs from the full-year budget {budget}: the rate uses the full-year figure",
+    ),
+    what=Text("年度资金总额的年初预算数是否不同于全年预算数。", "Whether the initial budget differs from the full-year budget."),
+    why=Text(
+        "预算调整本身不是错误，但审核人员常需要核对调整依据。",
+        "An adjustment is not an error, but reviewers often check what justified it.",
+    ),
+    bad=Example({"funds.total.initial_budget": "600000.00"}, Text("年初 600,000，全年 661,800", "600,000 initially, 661,800 for the year")),
+    good=Example({}, Text("年初预算数等于全年预算数", "initial equals full-year budget")),
+)
+def budget_adjusted(form: Form, fig: FormFigures) -> Iterator[Hit]:
+    total = form.funds.total
+    if total is None:
+        return
+    initial, budget = num(total.initial_budget), num(total.budget)
+    if initial is not None and budget is not None and abs(initial - budget) > MONEY_TOLERANCE:
+        yield Hit(
+            "funds.total.initial_budget",
+            total.initial_budget.location,
+            {"initial": fmt(initial), "budget": fmt(budget)},
+            declared=initial,
+            expected=budget,
+        )

@@ -1,0 +1,141 @@
+"""ZP0xx: input and parsing — files that cannot be read, forms without required fields or numbers."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+
+from ziping.findings import Hit, Severity
+from ziping.model import Form, NumberField
+from ziping.rules.common import FUNDS_COLUMN_LABELS, FUNDS_ROW_LABELS
+from ziping.rules.registry import Example, Text, declare, rule
+from ziping.scoring import FormFigures
+
+declare(
+    "ZP001",
+    "unreadable-file",
+    Severity.ERROR,
+    title=Text("文件无法读取", "File cannot be read"),
+    message={
+        "default": Text("无法读取文件：{reason}", "Cannot read the file: {reason}"),
+    },
+    what=Text(
+        "文件不存在、不是普通文件、无法打开，或其内容不是 UTF-8 / GB18030 编码的文本。",
+        "The path does not exist, is not a regular file, cannot be opened, or is not UTF-8 / GB18030 text.",
+    ),
+    why=Text(
+        "读不到的文件无法检查；批量检查时它单独列出，不影响其他文件。",
+        "A file that cannot be read cannot be checked; in a batch it is listed on its own and the others go on.",
+    ),
+    bad=None,
+    good=None,
+)
+
+declare(
+    "ZP002",
+    "no-form",
+    Severity.ERROR,
+    title=Text("文件中没有自评表", "No form in the file"),
+    message=Text(
+        "文件中未找到“项目支出绩效自评表”（{reason}）",
+        "No 项目支出绩效自评表 found in the file ({reason})",
+    ),
+    what=Text(
+        "文件可以读取，但其中没有以“项目支出绩效自评表”为标题的表格。",
+        "The file reads, but holds no table headed 项目支出绩效自评表.",
+    ),
+    why=Text(
+        "把空结果当作“没有问题”会放过整张表；没有找到表必须明确说出来。",
+        "Reporting an empty result as 'no problems' would pass a whole form unchecked.",
+    ),
+    bad=None,
+    good=None,
+)
+
+REQUIRED = {
+    "header.project_name": Text("项目名称", "project name"),
+    "header.year": Text("绩效自评年度", "evaluation year"),
+    "funds.total.budget": Text("年度资金总额的全年预算数", "full-year budget of the total funds"),
+    "funds.total.executed": Text("年度资金总额的全年执行数", "full-year executed amount of the total funds"),
+    "indicators": Text("年度绩效指标", "performance indicators"),
+    "total": Text("总分行", "总分 (total) row"),
+}
+
+
+def _missing(form: Form) -> Iterator[str]:
+    funds = form.funds.total
+    present = {
+        "header.project_name": form.header.project_name is not None and form.header.project_name.raw.strip() != "",
+        "header.year": form.header.year is not None,
+        "funds.total.budget": funds is not None and funds.budget is not None,
+        "funds.total.executed": funds is not None and funds.executed is not None,
+        "indicators": bool(form.indicators),
+        "total": form.total.weight is not None or form.total.score is not None,
+    }
+    yield from (path for path, ok in present.items() if not ok)
+
+
+@rule(
+    "ZP003",
+    "required-field-missing",
+    Severity.ERROR,
+    title=Text("缺少必填字段", "Required field missing"),
+    message=Text("未读到{label_zh}：表中缺少该项或无法识别", "{label_en} not found: missing from the form or unreadable"),
+    what=Text(
+        "项目名称、自评年度、全年预算数、全年执行数、绩效指标、总分行是否都已填写。",
+        "Whether project name, year, full-year budget, executed amount, indicators and the 总分 row are present.",
+    ),
+    why=Text(
+        "缺少这些字段，执行率和总分都无法复核；表格被截断时也是这样表现的。",
+        "Without them neither the execution rate nor the total can be re-checked; a truncated form shows this way.",
+    ),
+    bad=Example({"header.project_name": ""}, Text("删去项目名称", "the project name is removed")),
+    good=Example({}, Text("各必填字段齐全", "every required field is present")),
+)
+def required_fields(form: Form, fig: FormFigures) -> Iterator[Hit]:
+    for path in _missing(form):
+        label = REQUIRED[path]
+        yield Hit(path, form.location, {"label_zh": label.zh, "label_en": label.en})
+
+
+def _number_fields(form: Form) -> Iterator[tuple[str, Text, NumberField | None]]:
+    funds = form.funds
+    for key, row_label in FUNDS_ROW_LABELS.items():
+        row = getattr(funds, key)
+        if row is None:
+            continue
+        for part, col in FUNDS_COLUMN_LABELS.items():
+            yield f"funds.{key}.{part}", Text(row_label.zh + col.zh, f"{row_label.en} {col.en}"), getattr(row, part)
+    yield "funds.weight", Text("预算执行率分值", "execution weight"), funds.weight
+    yield "funds.execution_rate", Text("执行率", "execution rate"), funds.execution_rate
+    yield "funds.execution_score", Text("预算执行率得分", "execution score"), funds.execution_score
+    for k, level1 in enumerate(form.level1):
+        yield f"level1[{k}].weight", Text(f"{level1.name}分值", f"weight of {level1.name}"), level1.weight
+    for k, ind in enumerate(form.indicators):
+        yield f"indicators[{k}].weight", Text(f"指标「{ind.label}」分值", f"weight of 「{ind.label}」"), ind.weight
+        yield f"indicators[{k}].score", Text(f"指标「{ind.label}」得分", f"score of 「{ind.label}」"), ind.score
+    yield "total.weight", Text("总分分值", "total weight"), form.total.weight
+    yield "total.score", Text("总分得分", "total score"), form.total.score
+
+
+@rule(
+    "ZP004",
+    "not-a-number",
+    Severity.WARNING,
+    title=Text("数值无法识别", "Value is not a number"),
+    message=Text("{label_zh}应为数值，填报为“{raw}”，无法识别", "{label_en} must be a number; “{raw}” cannot be read as one"),
+    what=Text(
+        "金额、分值、得分、执行率等必须是数值的单元格能否解析为数字（允许千分位、全角数字、中文数字、“分”“%”“元”）。",
+        "Whether amounts, weights, scores and rates parse as numbers (thousands separators, full-width and "
+        "Chinese digits, 分 / % / 元 are accepted).",
+    ),
+    why=Text(
+        "无法解析的数值使相关的复核全部跳过，必须让填报人知道。",
+        "An unreadable number silently disables every check that depends on it.",
+    ),
+    bad=Example({"indicators[系统故障排除率].score": "满分"}, Text("得分写成“满分”", "the score is written 满分")),
+    good=Example({"indicators[系统故障排除率].score": "１０"}, Text("全角数字也能识别", "full-width digits are read")),
+)
+def unparsable_numbers(form: Form, fig: FormFigures) -> Iterator[Hit]:
+    for path, label, field in _number_fields(form):
+        if field is not None and field.value is None and field.raw.strip() not in ("", "—", "-", "/", "——"):
+            yield Hit(path, field.location, {"label_zh": label.zh, "label_en": label.en, "raw": field.raw}, declared=field.raw)

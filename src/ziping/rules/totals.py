@@ -1,0 +1,236 @@
+"""ZP3xx: structure and totals — level-1 weights, the 总分 row, the grade."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+
+from ziping.findings import Hit, Severity
+from ziping.model import Form
+from ziping.rules.common import fmt
+from ziping.rules.registry import Example, Text, rule
+from ziping.scoring import FormFigures, num
+
+
+@rule(
+    "ZP301",
+    "level1-weight-off-profile",
+    Severity.WARNING,
+    title=Text("一级指标分值与标准不符", "Level-1 weight differs from the profile"),
+    message=Text(
+        "{level1}的分值为 {declared}，按“{profile}”标准应为 {expected}",
+        "{level1} is worth {declared}; the “{profile}” profile gives {expected}",
+    ),
+    what=Text(
+        "产出、效益、满意度指标的分值是否符合所选标准（默认 50 / 30 / 10）。",
+        "Whether the 产出 / 效益 / 满意度 weights match the chosen profile (50 / 30 / 10 by default).",
+    ),
+    why=Text(
+        "各地的分值结构是规定的，偏离标准的权重会改变总分的含义；用 --profile 选择本地标准。",
+        "Weight structures are prescribed; a deviation changes what the total means. Pick the local one with --profile.",
+    ),
+    bad=Example({"level1[产出指标].weight": "60"}, Text("产出指标 60 分", "产出 worth 60")),
+    good=Example({}, Text("50 / 30 / 10", "50 / 30 / 10")),
+)
+def level1_weight_off_profile(form: Form, fig: FormFigures) -> Iterator[Hit]:
+    standard = fig.profile.level1_weights
+    for k, level1 in enumerate(form.level1):
+        declared, expected = num(level1.weight), standard.get(level1.name)
+        if declared is not None and expected is not None and abs(declared - expected) > fig.tolerance:
+            yield Hit(
+                f"level1[{k}].weight",
+                level1.location,
+                {"level1": level1.name, "declared": fmt(declared, 0), "expected": fmt(expected, 0), "profile": fig.profile.name},
+                declared=declared,
+                expected=expected,
+            )
+
+
+@rule(
+    "ZP302",
+    "level1-weight-sum",
+    Severity.ERROR,
+    title=Text("一级指标分值与所属指标分值合计不符", "Level-1 weight differs from its indicators' sum"),
+    message=Text(
+        "{level1}标注 {declared} 分，其下各指标分值合计为 {expected} 分",
+        "{level1} is labelled {declared} points; its indicators' weights add up to {expected}",
+    ),
+    formula=Text("{parts} = {expected}", "{parts} = {expected}"),
+    what=Text("一级指标标题中的分值（如“产出指标(50分)”）是否等于其下三级指标分值之和。", "Whether a level-1 header's weight equals the sum of its indicators' weights."),
+    why=Text("标题与明细不符，说明漏填、多填了指标或分值填错。", "A mismatch means an indicator or a weight is missing or wrong."),
+    bad=Example({"level1[效益指标].weight": "20"}, Text("效益指标标注 20 分，指标合计 30 分", "效益 labelled 20, indicators add up to 30")),
+    good=Example({}, Text("标注与合计一致", "label and sum agree")),
+)
+def level1_weight_sum(form: Form, fig: FormFigures) -> Iterator[Hit]:
+    for k, level1 in enumerate(form.level1):
+        declared = num(level1.weight)
+        weights = [num(ind.weight) for ind in form.indicators_under(level1.name)]
+        if declared is None or any(w is None for w in weights):
+            continue
+        expected = sum(weights)
+        if abs(declared - expected) > fig.tolerance:
+            yield Hit(
+                f"level1[{k}].weight",
+                level1.location,
+                {
+                    "level1": level1.name,
+                    "declared": fmt(declared, 0),
+                    "expected": fmt(expected, 0),
+                    "parts": " + ".join(fmt(w, 0) for w in weights) or "0",
+                },
+                declared=declared,
+                expected=expected,
+            )
+
+
+@rule(
+    "ZP303",
+    "total-weight",
+    Severity.ERROR,
+    title=Text("总分分值不是 100", "Total weight is not 100"),
+    message={
+        "default": Text("总分分值填报为 {declared}，应为 {expected}", "Total weight declared {declared}; it should be {expected}"),
+        "execution_left_out": Text(
+            "总分分值填报为 {declared}，应为 {expected}：漏计了预算执行率分值 {exec_weight}",
+            "Total weight declared {declared}; it should be {expected}: the execution weight {exec_weight} is left out",
+        ),
+        "execution_only": Text(
+            "总分分值填报为 {declared}，应为 {expected}：只填了预算执行率分值，漏计了指标分值 {indicator_weight}",
+            "Total weight declared {declared}; it should be {expected}: only the execution weight is given, "
+            "the indicators' {indicator_weight} are left out",
+        ),
+        "weights_off": Text(
+            "总分分值应为 {expected}，但 预算执行率分值 {exec_weight} + 指标分值合计 {indicator_weight} = {computed}",
+            "The total weight should be {expected}, but execution {exec_weight} + indicators {indicator_weight} = {computed}",
+        ),
+    },
+    formula=Text(
+        "预算执行率分值 {exec_weight} + 指标分值合计 {indicator_weight} = {computed}",
+        "execution weight {exec_weight} + indicator weights {indicator_weight} = {computed}",
+    ),
+    what=Text(
+        "总分行的分值是否为 100，且等于 预算执行率分值 + 各指标分值之和。",
+        "Whether the 总分 weight is 100 and equals execution weight + the indicators' weights.",
+    ),
+    why=Text(
+        "总分满分是 100 分（含预算执行率 10 分）；分值不对，得分和等级都失去意义。",
+        "The total is out of 100 including the 10 execution points; a wrong weight voids score and grade.",
+    ),
+    bad=Example({"total.weight": "90"}, Text("总分分值填 90，漏计执行率 10 分", "90 declared: the execution 10 left out")),
+    good=Example({"total.weight": "100"}, Text("10 + 90 = 100", "10 + 90 = 100")),
+)
+def total_weight(form: Form, fig: FormFigures) -> Iterator[Hit]:
+    expected = fig.profile.total_weight
+    declared = num(form.total.weight)
+    params = {
+        "expected": fmt(expected, 0),
+        "exec_weight": fmt(fig.execution_weight, 0),
+        "indicator_weight": fmt(fig.indicator_weight, 0),
+        "computed": fmt(fig.total_weight, 0),
+    }
+    if declared is not None and abs(declared - expected) > fig.tolerance:
+        variant = "default"
+        if abs(declared - fig.indicator_weight) <= fig.tolerance:
+            variant = "execution_left_out"
+        elif abs(declared - fig.execution_weight) <= fig.tolerance:
+            variant = "execution_only"
+        yield Hit(
+            "total.weight",
+            form.total.weight.location,
+            {**params, "declared": fmt(declared, 0)},
+            declared=declared,
+            expected=expected,
+            variant=variant,
+        )
+    elif form.indicators and abs(fig.total_weight - expected) > fig.tolerance:
+        yield Hit("total.weight", form.total.location, params, declared=declared, expected=expected, variant="weights_off")
+
+
+@rule(
+    "ZP304",
+    "total-score",
+    Severity.ERROR,
+    title=Text("总分得分合计有误", "Total score does not add up"),
+    message={
+        "default": Text(
+            "总分得分填报为 {declared}，按 预算执行率得分 {exec_score} + 指标得分合计 {indicator_score} 计算应为 {expected}",
+            "Total score declared {declared}; execution {exec_score} + indicators {indicator_score} gives {expected}",
+        ),
+        "execution_left_out": Text(
+            "总分得分填报为 {declared}，按 预算执行率得分 {exec_score} + 指标得分合计 {indicator_score} 计算应为 {expected}；"
+            "填报值只是指标得分，漏计了预算执行率得分",
+            "Total score declared {declared}; execution {exec_score} + indicators {indicator_score} gives {expected}; "
+            "the declared value is the indicators alone — the execution points are left out",
+        ),
+        "execution_only": Text(
+            "总分得分填报为 {declared}，按 预算执行率得分 {exec_score} + 指标得分合计 {indicator_score} 计算应为 {expected}；"
+            "填报值只是预算执行率得分，漏计了全部指标得分",
+            "Total score declared {declared}; execution {exec_score} + indicators {indicator_score} gives {expected}; "
+            "the declared value is the execution score alone — the indicators are left out",
+        ),
+    },
+    formula=Text("{exec_score} + {indicator_score} = {expected}", "{exec_score} + {indicator_score} = {expected}"),
+    what=Text(
+        "总分行的得分是否等于 预算执行率得分 + 各指标得分之和（按表中填报的各项得分）。",
+        "Whether the 总分 score equals the execution score plus the indicators' scores as declared.",
+    ),
+    why=Text("总分决定评价等级，是审核结论直接引用的数字。", "The total sets the grade and is quoted in the review's conclusion."),
+    bad=Example({"total.score": "89.77"}, Text("漏计执行率得分 9.97", "the execution 9.97 left out")),
+    good=Example({"total.score": "99.74"}, Text("9.97 + 89.77 = 99.74", "9.97 + 89.77 = 99.74")),
+)
+def total_score(form: Form, fig: FormFigures) -> Iterator[Hit]:
+    declared = num(form.total.score)
+    exec_score = num(form.funds.execution_score)
+    if exec_score is None:
+        exec_score = fig.execution_score
+    if declared is None or exec_score is None or not form.indicators:
+        return
+    expected = exec_score + fig.indicator_score
+    if fig.accepts(declared, expected):
+        return
+    variant = "default"
+    if fig.accepts(declared, fig.indicator_score):
+        variant = "execution_left_out"
+    elif fig.accepts(declared, exec_score):
+        variant = "execution_only"
+    yield Hit(
+        "total.score",
+        form.total.score.location,
+        {
+            "declared": fmt(declared),
+            "expected": fmt(expected),
+            "exec_score": fmt(exec_score),
+            "indicator_score": fmt(fig.indicator_score),
+        },
+        declared=declared,
+        expected=round(expected, 2),
+        variant=variant,
+    )
+
+
+@rule(
+    "ZP305",
+    "grade-mismatch",
+    Severity.ERROR,
+    title=Text("评价等级与总分不符", "Grade does not fit the total"),
+    message=Text(
+        "自评等级填报为“{declared}”，总分 {total} 对应的等级为“{expected}”",
+        "Grade declared “{declared}”; a total of {total} is “{expected}”",
+    ),
+    what=Text("自评等级是否符合总分所在档次：优 ≥ 90，良 80–90，中 60–80，差 < 60。", "Whether the grade fits the total: 优 ≥ 90, 良 80–90, 中 60–80, 差 < 60."),
+    why=Text("等级是自评结论，与总分矛盾会误导使用结果的部门。", "The grade is the conclusion; one that contradicts the total misleads its users."),
+    bad=Example({"grade": "良"}, Text("总分 99.74 却评为“良”", "99.74 graded 良")),
+    good=Example({"grade": "优"}, Text("99.74 为“优”", "99.74 is 优")),
+)
+def grade_mismatch(form: Form, fig: FormFigures) -> Iterator[Hit]:
+    if form.grade is None or fig.total_score is None:
+        return
+    declared = form.grade.raw.strip()[:1]
+    expected = fig.profile.grade_for(round(fig.total_score, 2))
+    if declared in fig.profile.grades and declared != expected:
+        yield Hit(
+            "grade",
+            form.grade.location,
+            {"declared": declared, "expected": expected, "total": fmt(fig.total_score)},
+            declared=declared,
+            expected=expected,
+        )

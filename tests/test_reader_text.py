@@ -1,0 +1,122 @@
+"""The seed-layout text reader against the hand-checked parse of the three seed forms."""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+
+from ziping.readers import read_path
+from ziping.readers.text import Fragment, _split_cells, read_text, split_forms
+
+from .conftest import FIXTURES, SEED
+
+EXPECTED = json.loads((FIXTURES / "longgang-2023-selfeval.expected.json").read_text(encoding="utf-8"))
+
+
+def _raw(field):
+    return field.raw if field is not None else None
+
+
+@pytest.fixture(scope="module")
+def forms():
+    result = read_path(SEED)
+    assert result.problem is None
+    return result.forms
+
+
+def test_three_forms_with_9_6_6_indicators(forms):
+    assert [len(f.indicators) for f in forms] == [9, 6, 6]
+    assert [len(f.placeholders) for f in forms] == [4, 4, 4]
+
+
+@pytest.mark.parametrize("k", range(3))
+def test_header_funds_goals_total(forms, k):
+    form, expected = forms[k], EXPECTED[k]
+    header = {key: _raw(getattr(form.header, key)) for key in expected["header"]}
+    assert header == expected["header"]
+    for row in ("total", "fiscal", "carryover", "other"):
+        got = [_raw(getattr(getattr(form.funds, row), c)) for c in ("initial_budget", "budget", "executed")]
+        assert got == expected["funds"][row], row
+    for key in ("weight", "execution_rate", "execution_score"):
+        assert _raw(getattr(form.funds, key)) == expected["funds"][key]
+    assert _raw(form.goals.expected) == expected["goals"]["expected"]
+    assert _raw(form.goals.actual) == expected["goals"]["actual"]
+    assert [[l1.name, _raw(l1.weight)] for l1 in form.level1] == expected["level1"]
+    assert [p.level2 for p in form.placeholders] == expected["placeholders"]
+    assert [_raw(form.total.weight), _raw(form.total.score)] == expected["total"]
+
+
+@pytest.mark.parametrize("k", range(3))
+def test_indicators(forms, k):
+    got = [
+        {
+            "line": ind.location.line,
+            "level1": ind.level1,
+            "level2": ind.level2,
+            **{part: _raw(getattr(ind, part)) for part in ("name", "target", "actual", "weight", "score", "note")},
+        }
+        for ind in forms[k].indicators
+    ]
+    assert got == EXPECTED[k]["indicators"]
+
+
+def test_wrapped_project_name_and_missing_year_label(forms):
+    # Form 3's header reads "项目名称： 信息系统运行 / 与维护 / 绩效自 / 评年 / 2023" (the 度： is lost).
+    assert forms[2].title == "信息系统运行与维护"
+    assert forms[2].header.year.value == 2023
+    assert forms[2].header.project_name.location.line == 274
+    assert forms[2].header.project_name.location.end_line == 276
+
+
+def test_template_comments_are_not_read_as_content(forms):
+    dumped = json.dumps([f.model_dump(mode="json") for f in forms], ensure_ascii=False)
+    for comment in ("Windows 用户", "Administrator", "限200字内", "导入模板无需填写", "为必填项"):
+        assert comment not in dumped
+
+
+def test_locations_point_at_the_source_lines(forms, seed_text):
+    lines = seed_text.splitlines()
+    for form in forms:
+        for ind in form.indicators:
+            assert ind.score.raw in lines[ind.score.location.line - 1]
+        assert form.total.score.raw in lines[form.total.score.location.line - 1]
+
+
+def test_split_forms_at_each_heading(seed_text):
+    spans = split_forms(seed_text.splitlines())
+    assert [s + 1 for s, _ in spans] == [2, 118, 273]
+
+
+def test_no_heading_no_form():
+    assert read_text("年度资金总额 100 100 100 10 100 10\n") == []
+
+
+def _frags(*spec):
+    return [Fragment(text, k, boundary) for k, (text, boundary) in enumerate(spec)]
+
+
+def test_cells_joined_by_column_shape():
+    # Form 2, 成本指标: the target wraps over a blank line ("…编制预 / / 算"), the actual too.
+    cells = _split_cells(
+        _frags(
+            ("严控经费支出", "start"),
+            ("根据《深圳市人大代", "blank"),
+            ("表履职经费管理办法", "newline"),
+            ("》（深常办发〔2022", "newline"),
+            ("〕25号）文件编制预", "newline"),
+            ("算", "blank"),
+            ("按照相关文", "blank"),
+            ("件执行经费", "newline"),
+            ("标准的执行", "newline"),
+            ("率达到", "blank"),
+            ("100%", "newline"),
+        )
+    )
+    texts = ["".join(f.text for f in cell) for cell in cells]
+    assert texts == ["严控经费支出", "根据《深圳市人大代表履职经费管理办法》（深常办发〔2022〕25号）文件编制预算", "按照相关文件执行经费标准的执行率达到100%"]
+
+
+def test_space_separated_cells_are_never_joined():
+    cells = _split_cells(_frags(("系统故障修复响应时", "start"), ("间", "newline"), ("0-48小时", "space"), ("48小时", "space"), ("内", "blank")))
+    assert ["".join(f.text for f in c) for c in cells] == ["系统故障修复响应时间", "0-48小时", "48小时内"]
