@@ -176,9 +176,9 @@ class FormFigures:
     execution_rate: float | None  # exact, in %
     execution_weight: float
     execution_score: float | None  # exact
-    indicator_weight: float  # sum of the indicators' weights
-    indicator_score: float  # sum of the declared indicator scores
-    total_weight: float
+    indicator_weight: float | None  # sum of the indicators' weights
+    indicator_score: float | None  # sum of the declared indicator scores
+    total_weight: float | None
     total_score: float | None
     expectations: tuple[Expectation, ...]
 
@@ -216,18 +216,21 @@ def figures(form: Form, profile: Profile) -> FormFigures:
     exec_weight = declared_weight if declared_weight is not None else profile.execution_weight
     # Budget execution scores weight × min(rate, 100%) (财预〔2020〕10号).
     exec_score = exec_weight * min(rate, 100.0) / 100 if rate is not None else None
-    weights = [num(ind.weight) or 0.0 for ind in form.indicators]
-    scores = [num(ind.score) or 0.0 for ind in form.indicators]
-    total_score = exec_score + sum(scores) if exec_score is not None else None
+    # A sum with an unread part is no sum: rules that need it stay quiet (ZP003/ZP004 speak instead).
+    weights = [num(ind.weight) for ind in form.indicators]
+    scores = [num(ind.score) for ind in form.indicators]
+    indicator_weight = None if None in weights else sum(weights)
+    indicator_score = None if None in scores else sum(scores)
+    total_score = exec_score + indicator_score if exec_score is not None and indicator_score is not None else None
     return FormFigures(
         profile=profile,
         places=score_places(form),
         execution_rate=rate,
         execution_weight=exec_weight,
         execution_score=exec_score,
-        indicator_weight=sum(weights),
-        indicator_score=sum(scores),
-        total_weight=exec_weight + sum(weights),
+        indicator_weight=indicator_weight,
+        indicator_score=indicator_score,
+        total_weight=exec_weight + indicator_weight if indicator_weight is not None else None,
         total_score=total_score,
         expectations=tuple(expectation(ind, num(ind.weight)) for ind in form.indicators),
     )

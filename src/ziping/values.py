@@ -315,6 +315,8 @@ _FALLBACK = rf"(?![{_NOT_UNIT}])[\u4e00-\u9fff]"
 
 _UNIT_PART = rf"(?P<mult>{_MULT})?(?:(?P<unit>{_UNITS})|(?P<fb>{_FALLBACK}))?(?:/(?P<per>{_PER}))?"
 _QUANTITY_RE = re.compile(rf"^(?P<num>{_NUM})\s?(?P<approx>余|多)?{_UNIT_PART}$")
+# Chinese numerals only stand alone ("十五期", "不少于两名"): inside prose, 一 and 十 are words ("统一", "十分").
+# Known units only, for the same reason; the empty groups keep the group names of _PHRASE_RE.
 _CN_QUANTITY_RE = re.compile(
     rf"^(?P<pre>{_PRE_ALT})?\s?(?P<num>{_CN})(?P<approx>余|多)?(?P<mult>)(?:(?P<unit>{_alt(_ALIASES)})|(?P<fb>(?!)))?"
     rf"(?:/(?P<per>{_PER}))?(?P<suf>{_SUF_ALT})?(?P<label>)(?P<tail>)$"
@@ -645,7 +647,9 @@ def parse_target(text: str, name: str = "", category: str = "") -> Target:
             nu = unit_from_name(name)
             if nu is not None:
                 unit = nu[0]
-                low, high = low * nu[1], high * nu[1]
+                if nu[1] != 1.0:  # via the shortest decimal repr, so 0.1-0.3 万元 scales exactly
+                    low = float(Decimal(repr(low)) * int(nu[1]))
+                    high = float(Decimal(repr(high)) * int(nu[1]))
         return Target(kind="range", low=low, high=high, unit=unit, text=t)
     m = _phrase(t, n)
     if m is None:

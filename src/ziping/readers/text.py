@@ -27,6 +27,7 @@ LEVEL2_NAMES = frozenset(
         "服务对象满意度指标", "其他满意度指标", "满意度指标",
     }
 )  # fmt: skip
+SCORE_WORDS = frozenset({"满分", "零分", "不得分", "—", "-", "/", "无"})
 PLACEHOLDER_TOKENS = frozenset({"0", "0.00", "不适用", "无", "/", "—", "-", "——"})
 
 # Comments the template attaches to cells; Word/WPS export them as lines of their own.
@@ -277,7 +278,10 @@ def _text_field(lines: list[Line]) -> dict[str, Any]:
 def _terminator(line: Line) -> tuple[list[str], str, str] | None:
     """A line that ends an indicator row: its leading cell tokens, the weight and the score."""
     tokens = _merge_comparators(line.tokens)
-    if len(tokens) >= 2 and parse_number(tokens[-1]) is not None and parse_number(tokens[-2]) is not None:
+    if len(tokens) < 2 or parse_number(tokens[-2]) is None:
+        return None
+    # The score may be a word ("满分") that ZP004 reports; the weight before it is always a number.
+    if parse_number(tokens[-1]) is not None or tokens[-1] in SCORE_WORDS:
         return tokens[:-2], tokens[-2], tokens[-1]
     return None
 
@@ -483,8 +487,9 @@ def _indicator(row: _Row) -> dict[str, Any]:
 
 def _read_total(line: Line) -> dict[str, Any]:
     tokens = line.text.replace("总分", " ", 1).split()
-    numbers = [t for t in tokens if parse_number(t) is not None]
+    while tokens and tokens[-1] in PLACEHOLDER_TOKENS - {"0", "0.00"}:
+        tokens.pop()  # the 偏差 column of the 总分 row holds a dash
     total: dict[str, Any] = {"location": _loc(line.number)}
-    for key, raw in zip(("weight", "score"), numbers):
+    for key, raw in zip(("weight", "score"), tokens):
         total[key] = {"raw": raw, "location": _loc(line.number)}
     return total

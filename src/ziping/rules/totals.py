@@ -121,6 +121,8 @@ def level1_weight_sum(form: Form, fig: FormFigures) -> Iterator[Hit]:
 def total_weight(form: Form, fig: FormFigures) -> Iterator[Hit]:
     expected = fig.profile.total_weight
     declared = num(form.total.weight)
+    if fig.indicator_weight is None:
+        return
     params = {
         "expected": fmt(expected, 0),
         "exec_weight": fmt(fig.execution_weight, 0),
@@ -182,7 +184,7 @@ def total_score(form: Form, fig: FormFigures) -> Iterator[Hit]:
     exec_score = num(form.funds.execution_score)
     if exec_score is None:
         exec_score = fig.execution_score
-    if declared is None or exec_score is None or not form.indicators:
+    if declared is None or exec_score is None or fig.indicator_score is None or not form.indicators:
         return
     expected = exec_score + fig.indicator_score
     if fig.accepts(declared, expected):

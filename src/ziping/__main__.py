@@ -1,0 +1,3 @@
+from ziping.cli import main
+
+main()
