@@ -22,9 +22,10 @@ def run_one(corpus: Path, count: int) -> dict[str, float]:
     """Check the first `count` files of the corpus, streaming; returns forms/s and peak RSS."""
     if hasattr(os, "sched_setaffinity"):
         os.sched_setaffinity(0, {min(os.sched_getaffinity(0))})
-    from ziping.checks import Checker
+    from ziping.checks import Checker, tune_gc_for_batch
 
     checker = Checker.create()
+    tune_gc_for_batch()  # as `ziping check` does
     paths = sorted(corpus.iterdir())[:count]
     rss_before = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
     forms = findings = 0

@@ -77,9 +77,10 @@ def check(
     fail_on: Annotated[FailOn, typer.Option(help="出现该级别及以上的问题时退出码为 1 / exit 1 at this severity")] = FailOn.error,
 ) -> None:
     """检查自评表，复核全部结构化字段 / check forms and re-score every structured field."""
-    from ziping.checks import expand
+    from ziping.checks import expand, tune_gc_for_batch
 
     checker = _checker(select, ignore, profile)
+    tune_gc_for_batch()
     results = (checker.check_file(path) for path in expand(paths))
     if format is Format.json:
         from ziping.reports.contract import write_report

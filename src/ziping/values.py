@@ -84,7 +84,9 @@ __all__ = [
     "parse_date_span",
 ]
 
-_CACHE = 1 << 16
+# Targets, units and names repeat across a batch and hit; amounts rarely repeat. A small bound
+# keeps the hits and keeps a long batch's memory flat.
+_CACHE = 1 << 12
 
 # --- normalisation ----------------------------------------------------------
 

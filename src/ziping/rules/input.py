@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 
 from ziping.findings import Hit, Severity
 from ziping.model import Form, NumberField
@@ -97,24 +97,25 @@ def required_fields(form: Form, fig: FormFigures) -> Iterator[Hit]:
         yield Hit(path, form.location, {"label_zh": label.zh, "label_en": label.en})
 
 
-def _number_fields(form: Form) -> Iterator[tuple[str, Text, NumberField | None]]:
+def _number_fields(form: Form) -> Iterator[tuple[str, NumberField | None, Callable[[], Text]]]:
+    """Every field that must hold a number, with its label (built only when needed)."""
     funds = form.funds
     for key, row_label in FUNDS_ROW_LABELS.items():
         row = getattr(funds, key)
         if row is None:
             continue
         for part, col in FUNDS_COLUMN_LABELS.items():
-            yield f"funds.{key}.{part}", Text(row_label.zh + col.zh, f"{row_label.en} {col.en}"), getattr(row, part)
-    yield "funds.weight", Text("预算执行率分值", "execution weight"), funds.weight
-    yield "funds.execution_rate", Text("执行率", "execution rate"), funds.execution_rate
-    yield "funds.execution_score", Text("预算执行率得分", "execution score"), funds.execution_score
+            yield f"funds.{key}.{part}", getattr(row, part), lambda r=row_label, c=col: Text(r.zh + c.zh, f"{r.en} {c.en}")
+    yield "funds.weight", funds.weight, lambda: Text("预算执行率分值", "execution weight")
+    yield "funds.execution_rate", funds.execution_rate, lambda: Text("执行率", "execution rate")
+    yield "funds.execution_score", funds.execution_score, lambda: Text("预算执行率得分", "execution score")
     for k, level1 in enumerate(form.level1):
-        yield f"level1[{k}].weight", Text(f"{level1.name}分值", f"weight of {level1.name}"), level1.weight
+        yield f"level1[{k}].weight", level1.weight, lambda n=level1.name: Text(f"{n}分值", f"weight of {n}")
     for k, ind in enumerate(form.indicators):
-        yield f"indicators[{k}].weight", Text(f"指标「{ind.label}」分值", f"weight of 「{ind.label}」"), ind.weight
-        yield f"indicators[{k}].score", Text(f"指标「{ind.label}」得分", f"score of 「{ind.label}」"), ind.score
-    yield "total.weight", Text("总分分值", "total weight"), form.total.weight
-    yield "total.score", Text("总分得分", "total score"), form.total.score
+        yield f"indicators[{k}].weight", ind.weight, lambda n=ind.label: Text(f"指标「{n}」分值", f"weight of 「{n}」")
+        yield f"indicators[{k}].score", ind.score, lambda n=ind.label: Text(f"指标「{n}」得分", f"score of 「{n}」")
+    yield "total.weight", form.total.weight, lambda: Text("总分分值", "total weight")
+    yield "total.score", form.total.score, lambda: Text("总分得分", "total score")
 
 
 @rule(
@@ -136,6 +137,7 @@ def _number_fields(form: Form) -> Iterator[tuple[str, Text, NumberField | None]]
     good=Example({"indicators[系统故障排除率].score": "１０"}, Text("全角数字也能识别", "full-width digits are read")),
 )
 def unparsable_numbers(form: Form, fig: FormFigures) -> Iterator[Hit]:
-    for path, label, field in _number_fields(form):
+    for path, field, label in _number_fields(form):
         if field is not None and field.value is None and field.raw.strip() not in ("", "—", "-", "/", "——"):
-            yield Hit(path, field.location, {"label_zh": label.zh, "label_en": label.en, "raw": field.raw}, declared=field.raw)
+            text = label()
+            yield Hit(path, field.location, {"label_zh": text.zh, "label_en": text.en, "raw": field.raw}, declared=field.raw)

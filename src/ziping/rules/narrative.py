@@ -61,13 +61,20 @@ def _common(a: str, b: str) -> int:
     return best
 
 
-def refers_to(mention: Mention, ind: Indicator) -> bool:
-    """Whether a narrative number unambiguously names this indicator: same unit and a distinctive shared word."""
+def reference(ind: Indicator) -> tuple[str | None, str]:
+    """What a narrative number must share with an indicator to name it: the unit and the distinctive words."""
     named = unit_from_name(ind.label)
     unit = (ind.target_parsed.unit if ind.target_parsed else None) or (named[0] if named else None)
-    if unit is None or unit != mention.unit or unit_dimension(unit) == "percent":
+    if unit_dimension(unit) == "percent":
+        unit = None  # percentages are everywhere in narratives; none names one indicator
+    return unit, _keyword(ind)
+
+
+def refers_to(mention: Mention, ref: tuple[str | None, str]) -> bool:
+    """Whether a narrative number unambiguously names an indicator: same unit and a distinctive shared word."""
+    unit, keyword = ref
+    if unit is None or unit != mention.unit:
         return False
-    keyword = _keyword(ind)
     shared = _common(keyword, mention.context)
     return shared >= 3 or (shared >= 2 and shared == len(keyword))
 
@@ -98,14 +105,19 @@ def narrative_number_differs(form: Form, fig: FormFigures) -> Iterator[Hit]:
     if narrative is None:
         return
     found = mentions(narrative.raw)
-    for ind in form.indicators:
+    if not found:
+        return
+    refs = [reference(ind) for ind in form.indicators]
+    # links[m][k]: mention m names indicator k
+    links = [[refers_to(m, ref) for ref in refs] for m in found]
+    for k, ind in enumerate(form.indicators):
         actual = ind.actual_parsed
         if actual is None or actual.kind != "quantity" or actual.value is None:
             continue
-        refs = [m for m in found if refers_to(m, ind)]
-        if len(refs) != 1 or sum(refers_to(refs[0], other) for other in form.indicators) != 1:
+        named_by = [m for m, row in enumerate(links) if row[k]]
+        if len(named_by) != 1 or sum(links[named_by[0]]) != 1:
             continue  # ambiguous: say nothing
-        mention = refs[0]
+        mention = found[named_by[0]]
         if abs(mention.value - actual.value) > 1e-6:
             yield Hit(
                 "goals.actual",
