@@ -116,3 +116,20 @@ def test_batch_mixing_good_and_bad(tmp_path):
     assert data["summary"]["unreadable"] == 2 and data["summary"]["forms"] == 6
     # the user's files are untouched
     assert good.read_bytes() == SEED.read_bytes()
+
+
+def test_fifo_is_refused_not_waited_on(tmp_path):
+    import os
+
+    fifo = tmp_path / "pipe.txt"
+    os.mkfifo(fifo)
+    code, data = check_json(fifo)
+    assert code == 2 and "不是普通文件" in _error(data)["message"]
+
+
+def test_folder_named_directly_is_walked(tmp_path):
+    (tmp_path / "sub").mkdir()
+    (tmp_path / "sub" / "form.txt").write_bytes(SEED.read_bytes())
+    (tmp_path / "sub" / "notes.docx").write_bytes(b"ignored: not a supported format yet")
+    code, data = check_json(tmp_path)
+    assert [f["path"].rsplit("/", 1)[-1] for f in data["files"]] == ["form.txt"]

@@ -131,3 +131,9 @@ def test_console_script_runs_without_traceback(tmp_path):
 @pytest.mark.parametrize("args", [["check"], ["check", "--format", "xml", "x"], ["nonsense"]])
 def test_usage_errors_exit_2(args):
     assert run(*args).exit_code == 2
+
+
+def test_help_loads_neither_pydantic_nor_the_rules():
+    code = "import sys\nfrom ziping.cli import app\ntry:\n    app(['--help'])\nexcept SystemExit:\n    pass\nprint(sorted(m for m in ('pydantic', 'ziping.model', 'ziping.rules', 'openai') if m in sys.modules))"
+    proc = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=60)
+    assert proc.stdout.strip().splitlines()[-1] == "[]"

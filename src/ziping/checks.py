@@ -50,6 +50,10 @@ class Checker:
 
     rules: tuple[Rule, ...]
     profile: Profile
+    form_rules: tuple[Rule, ...] = field(init=False)  # the rules that are functions of a form
+
+    def __post_init__(self) -> None:
+        object.__setattr__(self, "form_rules", tuple(rule for rule in self.rules if rule.check is not None))
 
     @classmethod
     def create(cls, select_codes: Iterable[str] = (), ignore_codes: Iterable[str] = (), profile: str = "standard") -> Checker:
@@ -59,7 +63,7 @@ class Checker:
     def check_form(self, form: Form) -> FormResult:
         """Run every selected rule on one form."""
         fig = figures(form, self.profile)
-        found = [finding for rule in self.rules if rule.scope == "form" for finding in rule.run(form, fig)]
+        found = [rule.finding(hit) for rule in self.form_rules for hit in rule.check(form, fig)]
         found.sort(key=lambda f: f.sort_key)
         return FormResult(form, fig, found)
 

@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import json
+import os
+import stat
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -38,14 +40,15 @@ class ReadResult:
 
 def read_path(path: str | Path) -> ReadResult:
     """Read every form in one file; never raises for bad input."""
-    p = Path(path)
     shown = str(path)
-    if not p.exists():
-        return ReadResult(shown, problem=FileProblem("ZP001", "文件不存在", "the file does not exist"))
-    if not p.is_file():
-        return ReadResult(shown, problem=FileProblem("ZP001", "不是普通文件（是目录或设备）", "not a regular file"))
     try:
-        data = p.read_bytes()
+        # A FIFO or device would block a batch forever: only regular files are opened.
+        if not stat.S_ISREG(os.stat(path).st_mode):
+            return ReadResult(shown, problem=FileProblem("ZP001", "不是普通文件（是目录或设备）", "not a regular file"))
+        with open(path, "rb") as fh:
+            data = fh.read()
+    except FileNotFoundError:
+        return ReadResult(shown, problem=FileProblem("ZP001", "文件不存在", "the file does not exist"))
     except OSError as exc:
         return ReadResult(shown, problem=FileProblem("ZP001", f"无法打开（{exc.strerror}）", f"cannot open ({exc.strerror})"))
     return read_bytes(data, shown)

@@ -32,9 +32,8 @@ SCORE_WORDS = frozenset({"满分", "零分", "不得分", "—", "-", "/", "无"
 PLACEHOLDER_TOKENS = frozenset({"0", "0.00", "不适用", "无", "/", "—", "-", "——"})
 
 # Comments the template attaches to cells; Word/WPS export them as lines of their own.
-TEMPLATE_COMMENT = re.compile(
-    r"^(?:[(（]?限\s*\d+\s*字(?:以)?内[)）]?|Windows\s*用户|Administrator|导入模板无需填写|.*为必填项)$"
-)
+TEMPLATE_COMMENT = re.compile(r"^(?:[(（]?限\s*\d+\s*字(?:以)?内[)）]?|Windows\s*用户|Administrator|导入模板无需填写)$")
+TEMPLATE_REQUIRED = "为必填项"  # "新增项目年度目标为必填项" and its kin
 LEVEL1_WEIGHT = re.compile(r"^[(（]\s*(\d+(?:\.\d+)?)\s*分\s*[)）]$")
 LEVEL1_LINE = re.compile(r"^(产出指标|效益指标|满意度指标)\s*(?:[(（]\s*(\d+(?:\.\d+)?)\s*分\s*[)）])?\s*(.*)$")
 HEADER_LABELS = re.compile(
@@ -43,6 +42,7 @@ HEADER_LABELS = re.compile(
 GRADE = re.compile(r"(?:自评等级|评价等级|绩效等级|等级)[：:]?\s*([优良中差])")
 # Labels that start a new part of a deviation note; the rest of a wrapped cell joins its line.
 NOTE_LABEL = re.compile(r"^(?:偏差)?(?:原因分析|改进措施|整改措施|原因|措施|下一步[\u4e00-\u9fff]{0,4})[：:]")
+ENUMERATED = re.compile(r"(?:\d+[.、．]|[（(]\d+[)）]|[一二三四五六七八九十]+、)")
 SENTENCE_END = "。；！？;!?"
 # A fragment starting with one of these continues the cell before it.
 CONTINUES = "（(）)》〕】」』，、。；：%,.;:"
@@ -106,7 +106,7 @@ def _clean_lines(raw_lines: list[str], start: int, end: int) -> list[Line]:
     blank = False
     for i in range(start, end):
         text = raw_lines[i].strip()
-        if not text or (len(text) <= 24 and TEMPLATE_COMMENT.match(text)):
+        if not text or (len(text) <= 24 and (TEMPLATE_COMMENT.match(text) or text.endswith(TEMPLATE_REQUIRED))):
             blank = True
             continue
         lines.append(Line(i + 1, text, blank))
@@ -120,13 +120,14 @@ def _loc(first: int, last: int | None = None) -> dict[str, int]:
 
 SECTIONS = ("funds", "goals", "table", "total")
 SECTION_HEAD = re.compile(r"(资金使用情况)|(项目目标完成情况|年度总体目标)|(年度绩效指标)|(总分)")
+SECTION_INITIALS = frozenset("资项年总")
 
 
 def _sections(lines: list[Line]) -> dict[str, int]:
     """The line index where each section starts (its first occurrence, in template order)."""
     found: dict[str, int] = {}
     for i, line in enumerate(lines):
-        m = SECTION_HEAD.match(line.text)
+        m = SECTION_HEAD.match(line.text) if line.text[0] in SECTION_INITIALS else None
         if m is None:
             continue
         name = SECTIONS[m.lastindex - 1]
@@ -272,7 +273,7 @@ def _join_lines(texts: list[str]) -> str:
     """Join wrapped lines of one cell: no space between CJK text, a newline before numbered items."""
     out = ""
     for text in texts:
-        if out and (re.match(r"^(?:\d+[.、．]|[（(]\d+[)）]|[一二三四五六七八九十]+、)", text) or NOTE_LABEL.match(text)):
+        if out and (ENUMERATED.match(text) or NOTE_LABEL.match(text)):
             out += "\n"
         elif out and out[-1].isascii() and out[-1].isalpha() and text[0].isascii() and text[0].isalpha():
             out += " "

@@ -174,7 +174,7 @@ def completed_after_deadline(form: Form, fig: FormFigures) -> Iterator[Hit]:
             yield Hit(
                 indicator_field(k, "actual"),
                 ind.actual.location,
-                {"name": ind.label, "deadline": target.deadline.isoformat(), "actual": ind.actual.raw},
+                {"name": ind.label, "deadline": f"{target.deadline.year}年{target.deadline.month}月{target.deadline.day}日", "actual": ind.actual.raw},
                 declared=ind.actual.raw,
                 expected=target.deadline.isoformat(),
             )
