@@ -133,3 +133,29 @@ def test_folder_named_directly_is_walked(tmp_path):
     (tmp_path / "sub" / "notes.docx").write_bytes(b"ignored: not a supported format yet")
     code, data = check_json(tmp_path)
     assert [f["path"].rsplit("/", 1)[-1] for f in data["files"]] == ["form.txt"]
+
+
+def test_internal_error_on_one_file_does_not_stop_the_batch(tmp_path, monkeypatch):
+    import ziping.checks as checks
+
+    good, cursed = tmp_path / "a.txt", tmp_path / "b.txt"
+    good.write_bytes(SEED.read_bytes())
+    cursed.write_bytes(SEED.read_bytes())
+    real = checks.read_path
+
+    def flaky(path):
+        if str(path).endswith("b.txt"):
+            raise RuntimeError("a defect")
+        return real(path)
+
+    monkeypatch.setattr(checks, "read_path", flaky)
+    code, data = check_json(good, cursed)
+    assert code == 2
+    assert [len(f["forms"]) for f in data["files"]] == [3, 0]
+    assert data["files"][1]["error"]["code"] == "ZP009"
+    assert "RuntimeError" in data["files"][1]["error"]["message"]
+
+
+def test_english_file_messages(tmp_path):
+    result = runner.invoke(app, ["check", "--format", "json", "--lang", "en", str(tmp_path / "none.txt")])
+    assert json.loads(result.output)["files"][0]["error"]["message"] == "Cannot read the file: the file does not exist"

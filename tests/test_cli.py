@@ -137,3 +137,23 @@ def test_help_loads_neither_pydantic_nor_the_rules():
     code = "import sys\nfrom ziping.cli import app\ntry:\n    app(['--help'])\nexcept SystemExit:\n    pass\nprint(sorted(m for m in ('pydantic', 'ziping.model', 'ziping.rules', 'openai') if m in sys.modules))"
     proc = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=60)
     assert proc.stdout.strip().splitlines()[-1] == "[]"
+
+
+def test_profile_from_a_toml_file(tmp_path, seed_path):
+    from ziping.profiles import PROFILE_DIR
+
+    text = (PROFILE_DIR / "standard.toml").read_text(encoding="utf-8")
+    custom = tmp_path / "local.toml"
+    custom.write_text(text.replace('name = "standard"', 'name = "local"').replace('"产出指标" = 50', '"产出指标" = 40'), encoding="utf-8")
+    data = json.loads(run("check", seed_path, "--profile", custom, "--format", "json").output)
+    assert data["profile"] == str(custom)
+    off = [f for form in data["files"][0]["forms"] for f in form["findings"] if f["code"] == "ZP301"]
+    assert len(off) == 3 and "“local”标准应为 40" in off[0]["message"]
+
+
+def test_profile_with_an_unknown_key_is_refused(tmp_path, seed_path):
+    bad = tmp_path / "bad.toml"
+    bad.write_text('name = "x"\nexecution_weight = 10\ntotal_weight = 100\nlevel1_weights = {}\ngrades = {}\ncolour = "red"\n', encoding="utf-8")
+    result = run("check", seed_path, "--profile", bad)
+    assert result.exit_code == 2
+    assert "colour" in result.output

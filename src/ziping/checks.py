@@ -75,7 +75,15 @@ class Checker:
 
     def check_file(self, path: str | Path) -> FileResult:
         """Read and check one file; bad input becomes a ZP001/ZP002 finding, never an exception."""
-        return self.check_read(read_path(path))
+        try:
+            return self.check_read(read_path(path))
+        except Exception as exc:  # noqa: BLE001 -- a defect on one file must not stop a batch
+            return FileResult(str(path), error=self._internal_error(exc))
+
+    def _internal_error(self, exc: Exception) -> Finding:
+        rule = REGISTRY["ZP009"]
+        reason = type(exc).__name__
+        return Finding(rule.code, rule.severity, "file", None, {"reason": reason, "reason_en": reason})
 
     def check_bytes(self, data: bytes, source: str) -> FileResult:
         """Check a file's content already in memory."""

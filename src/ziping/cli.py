@@ -55,7 +55,7 @@ def _fail(message: str) -> typer.Exit:
 
 def _checker(select: list[str] | None, ignore: list[str] | None, profile: str):
     from ziping.checks import Checker
-    from ziping.profiles import UnknownProfileError, available
+    from ziping.profiles import ProfileError, UnknownProfileError, available
     from ziping.rules import UnknownRuleError
 
     try:
@@ -64,6 +64,8 @@ def _checker(select: list[str] | None, ignore: list[str] | None, profile: str):
         raise _fail(f"没有规则代码为 {exc} 的规则；运行 `ziping rules` 查看全部规则") from None
     except UnknownProfileError as exc:
         raise _fail(f"找不到评分标准 {exc}；内置标准：{', '.join(available())}，也可给出 TOML 文件路径") from None
+    except ProfileError as exc:
+        raise _fail(str(exc)) from None
 
 
 @app.command()

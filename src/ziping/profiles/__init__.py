@@ -6,7 +6,7 @@ import tomllib
 from functools import lru_cache
 from pathlib import Path
 
-from pydantic import BaseModel, ConfigDict
+from pydantic import BaseModel, ConfigDict, ValidationError
 
 PROFILE_DIR = Path(__file__).parent
 
@@ -39,7 +39,11 @@ class Profile(BaseModel):
         return min(self.grades, key=self.grades.__getitem__)
 
 
-class UnknownProfileError(ValueError):
+class ProfileError(ValueError):
+    """A profile that cannot be used; the message says why, in Chinese."""
+
+
+class UnknownProfileError(ProfileError):
     """No built-in profile of that name and no such file."""
 
 
@@ -56,5 +60,15 @@ def load_profile(name_or_path: str = "standard") -> Profile:
         path = Path(name_or_path)
         if not path.is_file():
             raise UnknownProfileError(name_or_path)
-    with path.open("rb") as fh:
-        return Profile.model_validate(tomllib.load(fh))
+    try:
+        with path.open("rb") as fh:
+            return Profile.model_validate(tomllib.load(fh))
+    except tomllib.TOMLDecodeError as exc:
+        raise ProfileError(f"评分标准文件 {path} 不是有效的 TOML：{exc}") from None
+    except ValidationError as exc:
+        problems = "；".join(f"{'.'.join(map(str, e['loc']))}：{_explain(e)}" for e in exc.errors())
+        raise ProfileError(f"评分标准文件 {path} 有误：{problems}") from None
+
+
+def _explain(error: dict) -> str:
+    return {"extra_forbidden": "未知的设置项", "missing": "缺少该设置项"}.get(error["type"], error["msg"])

@@ -16,7 +16,7 @@ declare(
     Severity.ERROR,
     title=Text("文件无法读取", "File cannot be read"),
     message={
-        "default": Text("无法读取文件：{reason}", "Cannot read the file: {reason}"),
+        "default": Text("无法读取文件：{reason}", "Cannot read the file: {reason_en}"),
     },
     what=Text(
         "文件不存在、不是普通文件、无法打开，或其内容不是 UTF-8 / GB18030 编码的文本。",
@@ -37,7 +37,7 @@ declare(
     title=Text("文件中没有自评表", "No form in the file"),
     message=Text(
         "文件中未找到“项目支出绩效自评表”（{reason}）",
-        "No 项目支出绩效自评表 found in the file ({reason})",
+        "No 项目支出绩效自评表 found in the file ({reason_en})",
     ),
     what=Text(
         "文件可以读取，但其中没有以“项目支出绩效自评表”为标题的表格。",
@@ -46,6 +46,27 @@ declare(
     why=Text(
         "把空结果当作“没有问题”会放过整张表；没有找到表必须明确说出来。",
         "Reporting an empty result as 'no problems' would pass a whole form unchecked.",
+    ),
+    bad=None,
+    good=None,
+)
+
+declare(
+    "ZP009",
+    "internal-error",
+    Severity.ERROR,
+    title=Text("检查该文件时出现内部错误", "Internal error while checking the file"),
+    message=Text(
+        "ziping 检查此文件时出现内部错误（{reason}），其他文件不受影响；请将此文件反馈给开发者",
+        "ziping failed internally on this file ({reason_en}); other files are unaffected; please report this file",
+    ),
+    what=Text(
+        "读取或检查某个文件时程序自身出错。这是 ziping 的缺陷，不是表格的问题。",
+        "The program itself failed on one file: a defect of ziping, not of the form.",
+    ),
+    why=Text(
+        "批量检查中一个文件出错不能中断其他文件；出错的文件单独列出，便于反馈。",
+        "In a batch one failure must not stop the others; the file is listed on its own so it can be reported.",
     ),
     bad=None,
     good=None,
