@@ -36,8 +36,16 @@ def vary(form: str, rng: random.Random) -> str:
         return f"年度资金总额 {budget:.2f} {budget:.2f} {executed:.2f} 10 {rate:.{places}f} {score:.2f}"
 
     form = TOTAL_ROW.sub(total, form)
-    form = re.sub(r"^(其中：当年财政拨款) \S+ \S+ \S+", rf"\1 {budget:.2f} {budget:.2f} {executed:.2f}", form, flags=re.M)
-    form = re.sub(r"^(\d+\.\d\d) (\d+\.\d\d) (\d+\.\d\d) — — —$", f"{budget:.2f} {budget:.2f} {executed:.2f} — — —", form, count=1, flags=re.M)
+    form = re.sub(
+        r"^(其中：当年财政拨款) \S+ \S+ \S+", rf"\1 {budget:.2f} {budget:.2f} {executed:.2f}", form, flags=re.M
+    )
+    form = re.sub(
+        r"^(\d+\.\d\d) (\d+\.\d\d) (\d+\.\d\d) — — —$",
+        f"{budget:.2f} {budget:.2f} {executed:.2f} — — —",
+        form,
+        count=1,
+        flags=re.M,
+    )
     form = CODE.sub(lambda m: "项目编码： " + "".join(rng.choice("0123456789") for _ in m.group(1)), form)
     target = rng.randint(100, 500)
     actual = target - rng.randint(0, 15)

@@ -54,7 +54,9 @@ def main() -> None:
     ):
         times = timed([exe, *argv], args.runs)
         heavy = heavy_modules(argv)
-        print(f"| `{label}` | {statistics.median(times):.3f} | {max(times):.3f} | {target} | {', '.join(heavy) or 'none'} |")
+        print(
+            f"| `{label}` | {statistics.median(times):.3f} | {max(times):.3f} | {target} | {', '.join(heavy) or 'none'} |"
+        )
 
 
 if __name__ == "__main__":

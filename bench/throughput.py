@@ -72,7 +72,9 @@ def main() -> None:
     existing = len(list(args.corpus.glob("*.txt"))) if args.corpus.is_dir() else 0
     if existing < max(counts):
         make_corpus(args.corpus, max(counts))
-    print("| forms | forms/s, median (one core) | slowest – fastest run | seconds (median run) | findings | RSS before checking (MiB) | RSS after (MiB) |")
+    print(
+        "| forms | forms/s, median (one core) | slowest – fastest run | seconds (median run) | findings | RSS before checking (MiB) | RSS after (MiB) |"
+    )
     print("|---:|---:|---:|---:|---:|---:|---:|")
     for count in counts:
         runs = []

@@ -91,7 +91,10 @@ def test_unparsable_number_names_the_line(tmp_path, seed_text):
 
 def test_score_written_as_a_word_is_reported_not_lost(tmp_path, seed_text):
     path = tmp_path / "word.txt"
-    path.write_text(seed_text.replace("短视频专栏数（期） 15 15 10.00 10分", "短视频专栏数（期） 15 15 10.00 满分"), encoding="utf-8")
+    path.write_text(
+        seed_text.replace("短视频专栏数（期） 15 15 10.00 10分", "短视频专栏数（期） 15 15 10.00 满分"),
+        encoding="utf-8",
+    )
     form1 = Checker.create().check_file(path).forms[0]
     assert len(form1.form.indicators) == 9
     typo = next(f for f in form1.findings if f.code == "ZP004")
@@ -110,7 +113,12 @@ def test_batch_mixing_good_and_bad(tmp_path):
     gb.write_bytes(SEED.read_text(encoding="utf-8").encode("gb18030"))
     code, data = check_json(tmp_path)  # a folder, walked in name order
     assert code == 2
-    assert [f["path"].rsplit("/", 1)[-1] for f in data["files"]] == ["a-good.txt", "b-empty.txt", "c-noise.txt", "d-gb.txt"]
+    assert [f["path"].rsplit("/", 1)[-1] for f in data["files"]] == [
+        "a-good.txt",
+        "b-empty.txt",
+        "c-noise.txt",
+        "d-gb.txt",
+    ]
     assert [len(f["forms"]) for f in data["files"]] == [3, 0, 0, 3]
     assert [bool(f["error"]) for f in data["files"]] == [False, True, True, False]
     assert data["summary"]["unreadable"] == 2 and data["summary"]["forms"] == 6

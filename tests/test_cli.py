@@ -45,9 +45,26 @@ def test_check_json_contract(seed_path):
     assert form2["project_code"] == "440307230011558705001"
     assert form2["year"] == 2023
     assert form2["declared"]["total_score"] == 9.79
-    assert form2["computed"] == {"execution_rate": 97.88, "execution_score": 9.79, "total_weight": 100.0, "total_score": 99.24, "grade": "优"}
+    assert form2["computed"] == {
+        "execution_rate": 97.88,
+        "execution_score": 9.79,
+        "total_weight": 100.0,
+        "total_score": 99.24,
+        "grade": "优",
+    }
     finding = form2["findings"][1]
-    assert set(finding) >= {"code", "severity", "field", "location", "message", "declared", "expected", "formula", "origin", "confidence"}
+    assert set(finding) >= {
+        "code",
+        "severity",
+        "field",
+        "location",
+        "message",
+        "declared",
+        "expected",
+        "formula",
+        "origin",
+        "confidence",
+    }
     assert finding["origin"] == "rule" and finding["confidence"] == "certain"
     # Chinese stays readable in the contract.
     assert "总分得分" in result.output
@@ -144,7 +161,10 @@ def test_profile_from_a_toml_file(tmp_path, seed_path):
 
     text = (PROFILE_DIR / "standard.toml").read_text(encoding="utf-8")
     custom = tmp_path / "local.toml"
-    custom.write_text(text.replace('name = "standard"', 'name = "local"').replace('"产出指标" = 50', '"产出指标" = 40'), encoding="utf-8")
+    custom.write_text(
+        text.replace('name = "standard"', 'name = "local"').replace('"产出指标" = 50', '"产出指标" = 40'),
+        encoding="utf-8",
+    )
     data = json.loads(run("check", seed_path, "--profile", custom, "--format", "json").output)
     assert data["profile"] == str(custom)
     off = [f for form in data["files"][0]["forms"] for f in form["findings"] if f["code"] == "ZP301"]
@@ -153,7 +173,10 @@ def test_profile_from_a_toml_file(tmp_path, seed_path):
 
 def test_profile_with_an_unknown_key_is_refused(tmp_path, seed_path):
     bad = tmp_path / "bad.toml"
-    bad.write_text('name = "x"\nexecution_weight = 10\ntotal_weight = 100\nlevel1_weights = {}\ngrades = {}\ncolour = "red"\n', encoding="utf-8")
+    bad.write_text(
+        'name = "x"\nexecution_weight = 10\ntotal_weight = 100\nlevel1_weights = {}\ngrades = {}\ncolour = "red"\n',
+        encoding="utf-8",
+    )
     result = run("check", seed_path, "--profile", bad)
     assert result.exit_code == 2
     assert "colour" in result.output

@@ -10,7 +10,9 @@ from .conftest import SEED
 
 
 def _summary(result):
-    return [[(f.code, f.field, f.location.line if f.location else None) for f in form.findings] for form in result.forms]
+    return [
+        [(f.code, f.field, f.location.line if f.location else None) for f in form.findings] for form in result.forms
+    ]
 
 
 @pytest.fixture(scope="module")

@@ -114,9 +114,21 @@ def test_cells_joined_by_column_shape():
         )
     )
     texts = ["".join(f.text for f in cell) for cell in cells]
-    assert texts == ["严控经费支出", "根据《深圳市人大代表履职经费管理办法》（深常办发〔2022〕25号）文件编制预算", "按照相关文件执行经费标准的执行率达到100%"]
+    assert texts == [
+        "严控经费支出",
+        "根据《深圳市人大代表履职经费管理办法》（深常办发〔2022〕25号）文件编制预算",
+        "按照相关文件执行经费标准的执行率达到100%",
+    ]
 
 
 def test_space_separated_cells_are_never_joined():
-    cells = _split_cells(_frags(("系统故障修复响应时", "start"), ("间", "newline"), ("0-48小时", "space"), ("48小时", "space"), ("内", "blank")))
+    cells = _split_cells(
+        _frags(
+            ("系统故障修复响应时", "start"),
+            ("间", "newline"),
+            ("0-48小时", "space"),
+            ("48小时", "space"),
+            ("内", "blank"),
+        )
+    )
     assert ["".join(f.text for f in c) for c in cells] == ["系统故障修复响应时间", "0-48小时", "48小时内"]

@@ -34,7 +34,9 @@ def test_whole_number_form_rounds_honestly():
     }
     assert not codes(whole) & {"ZP102", "ZP202", "ZP203", "ZP304"}
     # but a point more than rounding gives is inflation
-    assert "ZP202" in codes({**whole, "indicators[软件配置完成率].actual": "90%", "indicators[软件配置完成率].score": "20"})
+    assert "ZP202" in codes(
+        {**whole, "indicators[软件配置完成率].actual": "90%", "indicators[软件配置完成率].score": "20"}
+    )
 
 
 def test_two_decimal_form_flags_beyond_a_cent():

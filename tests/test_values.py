@@ -87,7 +87,9 @@ def test_seed_numbers(text: str, value: float, places: int) -> None:
     assert decimals(text) == places
 
 
-@pytest.mark.parametrize("text", ["—", "", "-", "/", "不适用", "无", "有效提高", "≥95%", "50-200条", "2023年12月31日前"])
+@pytest.mark.parametrize(
+    "text", ["—", "", "-", "/", "不适用", "无", "有效提高", "≥95%", "50-200条", "2023年12月31日前"]
+)
 def test_not_a_number(text: str) -> None:
     assert parse_number(text) is None
     assert decimals(text) is None
@@ -180,7 +182,12 @@ SEED_TARGETS = [
     ),
     ("100%", "资金使用率（%）", "成本指标", Target(kind="at_least", low=100, unit="%", text="100%")),
     ("0", "不适用", "经济效益指标", Target(kind="qualitative", text="0")),
-    ("50-200条", "发布信息量（条）", "社会效益指标", Target(kind="range", low=50, high=200, unit="条", text="50-200条")),
+    (
+        "50-200条",
+        "发布信息量（条）",
+        "社会效益指标",
+        Target(kind="range", low=50, high=200, unit="条", text="50-200条"),
+    ),
     ("0", "不适用", "生态效益指标", Target(kind="qualitative", text="0")),
     ("0", "不适用", "可持续影响指标", Target(kind="qualitative", text="0")),
     ("≥95%", "系统使用者满意度\n（%）", "服务对象满意度指标", Target(kind="at_least", low=95, unit="%", text="≥95%")),
@@ -585,7 +592,9 @@ def cn_numeral(n: int) -> str:
     return s[1:] if s.startswith("一十") else s  # 十五, not 一十五
 
 
-@pytest.mark.parametrize(("n", "s"), [(0, "零"), (15, "十五"), (20, "二十"), (105, "一百零五"), (35000, "三万五千"), (10010, "一万零一十")])
+@pytest.mark.parametrize(
+    ("n", "s"), [(0, "零"), (15, "十五"), (20, "二十"), (105, "一百零五"), (35000, "三万五千"), (10010, "一万零一十")]
+)
 def test_reference_encoder(n: int, s: str) -> None:
     assert cn_numeral(n) == s
 
@@ -598,7 +607,20 @@ def test_chinese_numerals_round_trip(n: int) -> None:
     assert parse_quantity(s + "期") == Quantity(value=n, unit="期")
 
 
-units = st.sampled_from([("条", "条"), ("个", "个"), ("小时", "小时"), ("天", "天"), ("日", "天"), ("%", "%"), ("名", "人"), ("期", "期"), ("元", "元"), ("", None)])
+units = st.sampled_from(
+    [
+        ("条", "条"),
+        ("个", "个"),
+        ("小时", "小时"),
+        ("天", "天"),
+        ("日", "天"),
+        ("%", "%"),
+        ("名", "人"),
+        ("期", "期"),
+        ("元", "元"),
+        ("", None),
+    ]
+)
 separators = st.sampled_from(["-", "~", "～", "至", "—", "－"])
 
 
@@ -621,7 +643,9 @@ def test_range_round_trip(a: Decimal, delta: Decimal, unit: tuple[str, str | Non
 
 noisy_text = st.text(
     alphabet=st.sampled_from(
-        list("0123456789０１２３ ，,.．%％~～至—－-<>＜＞=≥≤＝\u3000\n\t年月日份底前内以上下元万亿条个期人小时天不低于超过达到十五两百零基本未完成")
+        list(
+            "0123456789０１２３ ，,.．%％~～至—－-<>＜＞=≥≤＝\u3000\n\t年月日份底前内以上下元万亿条个期人小时天不低于超过达到十五两百零基本未完成"
+        )
     ),
     max_size=30,
 )
@@ -635,7 +659,11 @@ def test_normalize_is_idempotent(text: str) -> None:
 
 
 @settings(max_examples=300, deadline=None)
-@given(text=st.one_of(st.text(max_size=40), noisy_text), name=st.one_of(st.text(max_size=20), noisy_text), category=st.text(max_size=8))
+@given(
+    text=st.one_of(st.text(max_size=40), noisy_text),
+    name=st.one_of(st.text(max_size=20), noisy_text),
+    category=st.text(max_size=8),
+)
 def test_parsers_never_raise(text: str, name: str, category: str) -> None:
     assert isinstance(parse_target(text, name, category), Target)
     assert isinstance(parse_actual(text), Actual)

@@ -56,7 +56,9 @@ class Checker:
         object.__setattr__(self, "form_rules", tuple(rule for rule in self.rules if rule.check is not None))
 
     @classmethod
-    def create(cls, select_codes: Iterable[str] = (), ignore_codes: Iterable[str] = (), profile: str = "standard") -> Checker:
+    def create(
+        cls, select_codes: Iterable[str] = (), ignore_codes: Iterable[str] = (), profile: str = "standard"
+    ) -> Checker:
         """Raises UnknownRuleError / UnknownProfileError for codes or profiles that do not exist."""
         return cls(tuple(select(select_codes, ignore_codes)), load_profile(profile))
 

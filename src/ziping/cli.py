@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import sys
-from enum import Enum, IntEnum
+from enum import IntEnum, StrEnum
 from pathlib import Path
 from typing import Annotated
 
@@ -26,17 +26,17 @@ class Exit(IntEnum):
     UNUSABLE = 2  # a file could not be read, or the command was used wrongly
 
 
-class Format(str, Enum):
+class Format(StrEnum):
     text = "text"
     json = "json"
 
 
-class Lang(str, Enum):
+class Lang(StrEnum):
     zh = "zh"
     en = "en"
 
 
-class FailOn(str, Enum):
+class FailOn(StrEnum):
     error = "error"
     warning = "warning"
     never = "never"
@@ -72,11 +72,15 @@ def _checker(select: list[str] | None, ignore: list[str] | None, profile: str):
 def check(
     paths: Annotated[list[Path], typer.Argument(help="自评表文件或文件夹 / form files or folders", show_default=False)],
     format: Annotated[Format, typer.Option("--format", "-f", help="输出格式 / output format")] = Format.text,
-    select: Annotated[list[str] | None, typer.Option(help="只运行这些规则（代码或前缀，逗号分隔）/ rule codes or prefixes")] = None,
+    select: Annotated[
+        list[str] | None, typer.Option(help="只运行这些规则（代码或前缀，逗号分隔）/ rule codes or prefixes")
+    ] = None,
     ignore: Annotated[list[str] | None, typer.Option(help="不运行这些规则 / rule codes or prefixes to skip")] = None,
     profile: Annotated[str, typer.Option(help="评分标准名称或 TOML 路径 / scoring profile")] = "standard",
     lang: Annotated[Lang, typer.Option(help="输出语言 / language")] = Lang.zh,
-    fail_on: Annotated[FailOn, typer.Option(help="出现该级别及以上的问题时退出码为 1 / exit 1 at this severity")] = FailOn.error,
+    fail_on: Annotated[
+        FailOn, typer.Option(help="出现该级别及以上的问题时退出码为 1 / exit 1 at this severity")
+    ] = FailOn.error,
 ) -> None:
     """检查自评表，复核全部结构化字段 / check forms and re-score every structured field."""
     from ziping.checks import expand, tune_gc_for_batch
@@ -124,7 +128,13 @@ def parse(
     if format is Format.json:
         payload = {
             "schema_version": SCHEMA_VERSION,
-            "files": [{"path": result.path, "encoding": result.encoding, "forms": [f.model_dump(mode="json") for f in result.forms]}],
+            "files": [
+                {
+                    "path": result.path,
+                    "encoding": result.encoding,
+                    "forms": [f.model_dump(mode="json") for f in result.forms],
+                }
+            ],
         }
         sys.stdout.write(json.dumps(payload, ensure_ascii=False, indent=2) + "\n")
         return

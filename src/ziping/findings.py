@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from enum import Enum
+from enum import StrEnum
 from typing import Any, Literal
 
 from ziping.model import Location
@@ -13,7 +13,7 @@ Origin = Literal["rule", "llm"]
 Confidence = Literal["certain", "high", "medium", "low"]
 
 
-class Severity(str, Enum):
+class Severity(StrEnum):
     """How much a finding matters; ordered error > warning > info."""
 
     ERROR = "error"
@@ -26,9 +26,7 @@ class Severity(str, Enum):
 
     def label(self, lang: str = "zh") -> str:
         """The severity as users read it."""
-        return {"zh": {"error": "错误", "warning": "警告", "info": "提示"}, "en": {}}[lang].get(
-            self.value, self.value
-        )
+        return {"zh": {"error": "错误", "warning": "警告", "info": "提示"}, "en": {}}[lang].get(self.value, self.value)
 
 
 @dataclass(frozen=True, slots=True)

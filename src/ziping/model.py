@@ -11,7 +11,14 @@ from typing import Any
 
 from pydantic import BaseModel, ConfigDict, Field, model_validator
 
-from ziping.values import Actual, Target, decimals, parse_actual, parse_number, parse_target
+from ziping.values import (
+    Actual,
+    Target,
+    decimals,
+    parse_actual,
+    parse_number,
+    parse_target,
+)
 
 SCHEMA_VERSION = "1.0"
 

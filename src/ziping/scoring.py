@@ -135,7 +135,9 @@ def expectation(ind: Indicator, weight: float | None) -> Expectation:
                 return Expectation(met=None)
             return _proportional(weight, False, value, low, unit, None)
         over = (value - high) / high if value > high and high > 0 else None
-        return Expectation(met=True, low=weight, high=weight, actual=value, target=high if over else low, unit=unit, over=over)
+        return Expectation(
+            met=True, low=weight, high=weight, actual=value, target=high if over else low, unit=unit, over=over
+        )
     if kind == "at_most":
         if high is None:
             return Expectation(met=None)

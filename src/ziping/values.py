@@ -141,7 +141,20 @@ def normalize(text: str) -> str:
 
 # --- numbers ----------------------------------------------------------------
 
-_CN_DIGITS = {"零": 0, "〇": 0, "一": 1, "二": 2, "两": 2, "三": 3, "四": 4, "五": 5, "六": 6, "七": 7, "八": 8, "九": 9}
+_CN_DIGITS = {
+    "零": 0,
+    "〇": 0,
+    "一": 1,
+    "二": 2,
+    "两": 2,
+    "三": 3,
+    "四": 4,
+    "五": 5,
+    "六": 6,
+    "七": 7,
+    "八": 8,
+    "九": 9,
+}
 _CN_SMALL = {"十": 10, "百": 100, "千": 1000}
 _CN_CHARS = "零〇一二两三四五六七八九十百千万亿"
 _CN = rf"[{_CN_CHARS}]+"
@@ -231,16 +244,60 @@ def decimals(text: str) -> int | None:
 
 # --- units ------------------------------------------------------------------
 
-_MONEY = {"元": 1, "千元": 1_000, "万元": 10_000, "十万元": 100_000, "百万元": 1_000_000,
-          "千万元": 10_000_000, "亿元": 100_000_000}
-_TIME = {"秒": "秒", "秒钟": "秒", "分钟": "分钟", "min": "分钟", "小时": "小时", "个小时": "小时",
-         "h": "小时", "天": "天", "日": "天", "工作日": "工作日", "个工作日": "工作日", "周": "周",
-         "星期": "周", "个星期": "周", "月": "月", "个月": "月", "季度": "季度", "个季度": "季度", "年": "年"}
-_LENGTH = {"米": "米", "m": "米", "公里": "公里", "千米": "公里", "km": "公里", "厘米": "厘米", "cm": "厘米",
-           "毫米": "毫米", "mm": "毫米"}
-_AREA = {"平方米": "平方米", "平米": "平方米", "㎡": "平方米", "m2": "平方米", "m²": "平方米",
-         "平方公里": "平方公里", "平方千米": "平方公里", "km2": "平方公里", "km²": "平方公里",
-         "亩": "亩", "公顷": "公顷"}
+_MONEY = {
+    "元": 1,
+    "千元": 1_000,
+    "万元": 10_000,
+    "十万元": 100_000,
+    "百万元": 1_000_000,
+    "千万元": 10_000_000,
+    "亿元": 100_000_000,
+}
+_TIME = {
+    "秒": "秒",
+    "秒钟": "秒",
+    "分钟": "分钟",
+    "min": "分钟",
+    "小时": "小时",
+    "个小时": "小时",
+    "h": "小时",
+    "天": "天",
+    "日": "天",
+    "工作日": "工作日",
+    "个工作日": "工作日",
+    "周": "周",
+    "星期": "周",
+    "个星期": "周",
+    "月": "月",
+    "个月": "月",
+    "季度": "季度",
+    "个季度": "季度",
+    "年": "年",
+}
+_LENGTH = {
+    "米": "米",
+    "m": "米",
+    "公里": "公里",
+    "千米": "公里",
+    "km": "公里",
+    "厘米": "厘米",
+    "cm": "厘米",
+    "毫米": "毫米",
+    "mm": "毫米",
+}
+_AREA = {
+    "平方米": "平方米",
+    "平米": "平方米",
+    "㎡": "平方米",
+    "m2": "平方米",
+    "m²": "平方米",
+    "平方公里": "平方公里",
+    "平方千米": "平方公里",
+    "km2": "平方公里",
+    "km²": "平方公里",
+    "亩": "亩",
+    "公顷": "公顷",
+}
 _PERCENT = {"%": "%", "个百分点": "百分点", "百分点": "百分点"}
 _PEOPLE = {"人": "人", "名": "人", "位": "人"}
 # Count units stay as written; they are not convertible into each other.
@@ -250,8 +307,19 @@ _COUNT = set(
     "人次 户次 家次 场次 个次 份次 期次 批次 车次 架次 条次 篇次 课时 学时 人天 人日 台套 台次 项次 所次".split()
 )
 # Known units that are neither counts nor convertible: weight, energy, volume, score.
-_OTHER = {"分": "分", "吨": "吨", "公斤": "公斤", "千克": "千克", "克": "克", "斤": "斤", "度": "度",
-          "千瓦时": "千瓦时", "kWh": "千瓦时", "立方米": "立方米", "升": "升"}
+_OTHER = {
+    "分": "分",
+    "吨": "吨",
+    "公斤": "公斤",
+    "千克": "千克",
+    "克": "克",
+    "斤": "斤",
+    "度": "度",
+    "千瓦时": "千瓦时",
+    "kWh": "千瓦时",
+    "立方米": "立方米",
+    "升": "升",
+}
 
 _ALIASES: dict[str, tuple[str, int]] = {}
 _ALIASES.update({u: ("元", f) for u, f in _MONEY.items()})
@@ -291,24 +359,71 @@ _MULT = "千万|百万|万|亿"
 _MULT_FACTOR = {None: 1, "万": 10_000, "亿": 100_000_000, "百万": 1_000_000, "千万": 10_000_000}
 _PER = r"[\u4e00-\u9fff]{1,3}|[A-Za-z]{1,4}"
 # Characters that follow a number without being a unit ("100完成", "48内", "3万").
-_NOT_UNIT = "内上下前后余多左右以及等的了之着过含约共各每和与或至为是有无不未已完成达到超低高少大小" + _CN_CHARS + "年月日时分秒"
+_NOT_UNIT = (
+    "内上下前后余多左右以及等的了之着过含约共各每和与或至为是有无不未已完成达到超低高少大小"
+    + _CN_CHARS
+    + "年月日时分秒"
+)
 
 _PRE = {
-    "≥": "ge", "不低于": "ge", "不少于": "ge", "大于等于": "ge", "大于或等于": "ge", "至少": "ge", "达到": "ge",
-    "不得低于": "ge", "不得少于": "ge", "不应低于": "ge", "不应少于": "ge", "不小于": "ge", "最少": "ge",
+    "≥": "ge",
+    "不低于": "ge",
+    "不少于": "ge",
+    "大于等于": "ge",
+    "大于或等于": "ge",
+    "至少": "ge",
+    "达到": "ge",
+    "不得低于": "ge",
+    "不得少于": "ge",
+    "不应低于": "ge",
+    "不应少于": "ge",
+    "不小于": "ge",
+    "最少": "ge",
     "最低": "ge",
-    ">": "gt", "大于": "gt", "超过": "gt", "高于": "gt", "多于": "gt",
-    "≤": "le", "不高于": "le", "不超过": "le", "不多于": "le", "小于等于": "le", "小于或等于": "le",
-    "控制在": "le", "不得超过": "le", "不得高于": "le", "不应超过": "le", "不大于": "le", "最多": "le",
-    "最高": "le", "至多": "le",
-    "<": "lt", "小于": "lt", "低于": "lt", "少于": "lt", "不足": "lt",
-    "=": "eq", "等于": "eq",
-    "约": "approx", "大约": "approx", "约为": "approx",
+    ">": "gt",
+    "大于": "gt",
+    "超过": "gt",
+    "高于": "gt",
+    "多于": "gt",
+    "≤": "le",
+    "不高于": "le",
+    "不超过": "le",
+    "不多于": "le",
+    "小于等于": "le",
+    "小于或等于": "le",
+    "控制在": "le",
+    "不得超过": "le",
+    "不得高于": "le",
+    "不应超过": "le",
+    "不大于": "le",
+    "最多": "le",
+    "最高": "le",
+    "至多": "le",
+    "<": "lt",
+    "小于": "lt",
+    "低于": "lt",
+    "少于": "lt",
+    "不足": "lt",
+    "=": "eq",
+    "等于": "eq",
+    "约": "approx",
+    "大约": "approx",
+    "约为": "approx",
 }
 _SUF = {
-    "以上": "ge", "及以上": "ge", "或以上": "ge", "以上(含)": "ge", "以上（含）": "ge",
-    "以内": "le", "之内": "le", "内": "le", "以下": "le", "及以下": "le", "或以下": "le",
-    "以下(含)": "le", "以下（含）": "le",
+    "以上": "ge",
+    "及以上": "ge",
+    "或以上": "ge",
+    "以上(含)": "ge",
+    "以上（含）": "ge",
+    "以内": "le",
+    "之内": "le",
+    "内": "le",
+    "以下": "le",
+    "及以下": "le",
+    "或以下": "le",
+    "以下(含)": "le",
+    "以下（含）": "le",
     "左右": "approx",
 }
 _PRE_ALT = _alt(_PRE)
@@ -409,7 +524,12 @@ def unit_dimension(unit: str | None) -> str | None:
     if dim is not None:
         return dim
     # An unlisted Chinese measure word ("辆", "盏") is still a count.
-    if "/" not in canon and canon not in _NOT_COUNT and all("\u4e00" <= c <= "\u9fff" for c in canon) and len(canon) <= 2:
+    if (
+        "/" not in canon
+        and canon not in _NOT_COUNT
+        and all("\u4e00" <= c <= "\u9fff" for c in canon)
+        and len(canon) <= 2
+    ):
         return "count"
     return None
 
@@ -606,7 +726,7 @@ def _deadline(t: str, name: str, category: str) -> date | None:
     if found is None:
         return None
     m, _, latest = found
-    after, before = t[m.end():], t[:m.start()]
+    after, before = t[m.end() :], t[: m.start()]
     if _BEFORE.match(after) or _DEADLINE_LEAD.search(before):
         return latest
     if not before and _BARE_DATE_REST.match(after) and ("时效" in category or _DEADLINE_NAME.search(name)):
@@ -691,7 +811,7 @@ def parse_actual(text: str) -> Actual:
     found = _date_match(t) if n >= 2 else None
     if found is not None:
         m, earliest, latest = found
-        before, after = t[:m.start()], t[m.end():]
+        before, after = t[: m.start()], t[m.end() :]
         if not _NUMTOK.search(before + after):
             tail = _DATE_TRAIL_FILLER.match(after)
             if tail is not None and _DATE_LEAD_FILLER.match(before):

@@ -50,7 +50,9 @@ def read_path(path: str | Path) -> ReadResult:
     except FileNotFoundError:
         return ReadResult(shown, problem=FileProblem("ZP001", "文件不存在", "the file does not exist"))
     except OSError as exc:
-        return ReadResult(shown, problem=FileProblem("ZP001", f"无法打开（{exc.strerror}）", f"cannot open ({exc.strerror})"))
+        return ReadResult(
+            shown, problem=FileProblem("ZP001", f"无法打开（{exc.strerror}）", f"cannot open ({exc.strerror})")
+        )
     return read_bytes(data, shown)
 
 
@@ -85,7 +87,12 @@ def _read_json(text: str, source: str, encoding: str) -> ReadResult:
     except json.JSONDecodeError as exc:
         return ReadResult(
             source,
-            problem=FileProblem("ZP001", f"JSON 格式错误（第{exc.lineno}行第{exc.colno}列：{exc.msg}）", f"invalid JSON (line {exc.lineno}, column {exc.colno}: {exc.msg})", exc.lineno),
+            problem=FileProblem(
+                "ZP001",
+                f"JSON 格式错误（第{exc.lineno}行第{exc.colno}列：{exc.msg}）",
+                f"invalid JSON (line {exc.lineno}, column {exc.colno}: {exc.msg})",
+                exc.lineno,
+            ),
             encoding=encoding,
         )
     if isinstance(data, dict) and "files" in data:
@@ -104,10 +111,16 @@ def _read_json(text: str, source: str, encoding: str) -> ReadResult:
             where = ".".join(str(part) for part in exc.errors()[0]["loc"])
             return ReadResult(
                 source,
-                problem=FileProblem("ZP001", f"第{k}张表的字段 {where} 不符合格式：{exc.errors()[0]['msg']}", f"form {k}, field {where}: {exc.errors()[0]['msg']}"),
+                problem=FileProblem(
+                    "ZP001",
+                    f"第{k}张表的字段 {where} 不符合格式：{exc.errors()[0]['msg']}",
+                    f"form {k}, field {where}: {exc.errors()[0]['msg']}",
+                ),
                 encoding=encoding,
             )
         forms.append(form.model_copy(update={"source": source, "index": k}))
     if not forms:
-        return ReadResult(source, problem=FileProblem("ZP002", "JSON 中没有表", "no form in the JSON"), encoding=encoding)
+        return ReadResult(
+            source, problem=FileProblem("ZP002", "JSON 中没有表", "no form in the JSON"), encoding=encoding
+        )
     return ReadResult(source, forms=forms, encoding=encoding)

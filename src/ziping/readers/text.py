@@ -87,7 +87,11 @@ class _Row:
 
 def split_forms(lines: list[str]) -> list[tuple[int, int]]:
     """Line index spans [start, end) of each form, split at each 项目支出绩效自评表 heading."""
-    starts = [i for i, line in enumerate(lines) if FORM_HEADING in line and line.replace(" ", "").rstrip().endswith(FORM_HEADING)]
+    starts = [
+        i
+        for i, line in enumerate(lines)
+        if FORM_HEADING in line and line.replace(" ", "").rstrip().endswith(FORM_HEADING)
+    ]
     return [(s, starts[k + 1] if k + 1 < len(starts) else len(lines)) for k, s in enumerate(starts)]
 
 

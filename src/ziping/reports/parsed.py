@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 
 from ziping.model import Form
+from ziping.rules.common import shown
 
 if TYPE_CHECKING:
     from rich.console import Console
@@ -28,16 +29,14 @@ def render_parsed(forms: list[Form], console: Console) -> None:
             where = ind.location.describe() if ind.location else ""
             console.print(
                 f"  [dim]{where}[/] {ind.level1}/{ind.level2} [bold]{escape(ind.label)}[/]："
-                f"指标值 {escape(_raw(ind.target))}，实际值 {escape(_raw(ind.actual))}，"
-                f"分值 {_raw(ind.weight)}，得分 {_raw(ind.score)}"
+                f"指标值 {escape(shown(ind.target))}，实际值 {escape(shown(ind.actual))}，"
+                f"分值 {shown(ind.weight)}，得分 {shown(ind.score)}"
             )
             if ind.note:
                 console.print(f"      偏差说明：{escape(ind.note.raw)}")
         if form.placeholders:
             console.print("  未使用的模板行：" + "、".join(p.level2 for p in form.placeholders))
         total = form.total
-        console.print(f"  总分：{total.weight.raw if total.weight else '—'} / {total.score.raw if total.score else '—'}\n")
-
-
-def _raw(field) -> str:
-    return field.raw if field is not None else "—"
+        console.print(
+            f"  总分：{total.weight.raw if total.weight else '—'} / {total.score.raw if total.score else '—'}\n"
+        )

@@ -55,7 +55,11 @@ def _finding_lines(finding: Finding, lang: str) -> list[str]:
     rule = REGISTRY[finding.code]
     where = finding.location.describe(lang) if finding.location else ""
     head = f"  [{STYLE[finding.severity.value]}]{finding.severity.label(lang)} {finding.code}[/] "
-    lines = [head + escape(rule.message(finding, lang)) + (f" [dim]（{where}）[/]" if where and lang == "zh" else f" [dim]({where})[/]" if where else "")]
+    lines = [
+        head
+        + escape(rule.message(finding, lang))
+        + (f" [dim]（{where}）[/]" if where and lang == "zh" else f" [dim]({where})[/]" if where else "")
+    ]
     if formula := rule.formula(finding, lang):
         lines.append(f"      [dim]{WORDS[lang]['formula']}{WORDS[lang]['sep']}{escape(formula)}[/]")
     return lines
@@ -72,7 +76,9 @@ def _figures_line(result: FormResult, lang: str) -> str:
         )
     if fig.total_score is not None:
         declared = f"{fmt(num(form.total.score))} / {fmt(num(form.total.weight), 0)}" if form.total.score else "—"
-        parts.append(f"{w['total']} {w['computed']} {fmt(fig.total_score)} / {fmt(fig.total_weight, 0)}（{w['declared']} {declared}）")
+        parts.append(
+            f"{w['total']} {w['computed']} {fmt(fig.total_score)} / {fmt(fig.total_weight, 0)}（{w['declared']} {declared}）"
+        )
     return "    " + "；".join(parts)
 
 

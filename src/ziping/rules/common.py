@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import re
 
-from ziping.model import Indicator
+from ziping.model import Indicator, NumberField, TextField
 from ziping.rules.registry import Text
 
 # A note that says nothing ("无", "/") explains nothing.
@@ -24,6 +24,11 @@ def fmt_plain(value: float | None) -> str:
         return "—"
     text = f"{value:,.4f}".rstrip("0").rstrip(".")
     return text or "0"
+
+
+def shown(field: TextField | NumberField | None) -> str:
+    """A field's raw text as a message quotes it, or a dash when the form leaves it empty."""
+    return field.raw if field is not None else "—"
 
 
 def has_note(ind: Indicator) -> bool:

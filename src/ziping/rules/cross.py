@@ -7,13 +7,15 @@ from collections.abc import Iterator
 
 from ziping.findings import Hit, Severity
 from ziping.model import Form, Indicator
-from ziping.rules.common import fmt, fmt_plain, indicator_field
+from ziping.rules.common import fmt, fmt_plain, indicator_field, shown
 from ziping.rules.registry import Example, Text, rule
 from ziping.scoring import FormFigures, accepts, comparable_actual, num
 
 COMPLETION_RATE = re.compile(r"^(?:项目|任务|工作|计划|总体|整体)?(?:完成率|完成度)")
 RATE_OF_FUNDS = re.compile(r"资金使用率|预算执行率|资金执行率|支出执行率|资金支付率|资金拨付率")
-AMOUNT_OF_FUNDS = re.compile(r"^(?:项目)?(?:资金|预算资金|总资金|资金总额|经费|总投入)(?:额|总额|金额|数)?(?:[（(].*)?$")
+AMOUNT_OF_FUNDS = re.compile(
+    r"^(?:项目)?(?:资金|预算资金|总资金|资金总额|经费|总投入)(?:额|总额|金额|数)?(?:[（(].*)?$"
+)
 OUTPUT = "产出指标"
 
 
@@ -40,7 +42,11 @@ def _name(ind: Indicator) -> str:
         Text("项目完成率 100%，软件配置完成率只有 99%", "项目完成率 100% while 软件配置完成率 is 99%"),
     ),
     good=Example(
-        {"indicators[系统故障排除率].name": "项目完成率（%）", "indicators[软件配置完成率].actual": "100%", "indicators[软件配置完成率].score": "20"},
+        {
+            "indicators[系统故障排除率].name": "项目完成率（%）",
+            "indicators[软件配置完成率].actual": "100%",
+            "indicators[软件配置完成率].score": "20",
+        },
         Text("所有产出指标都已完成", "every output met"),
     ),
 )
@@ -62,8 +68,8 @@ def completion_rate_contradicted(form: Form, fig: FormFigures) -> Iterator[Hit]:
                     "name": ind.label,
                     "actual": ind.actual.raw,
                     "short": other.label,
-                    "target": other.target.raw if other.target else "—",
-                    "short_actual": other.actual.raw if other.actual else "—",
+                    "target": shown(other.target),
+                    "short_actual": shown(other.actual),
                 },
                 declared=actual.value,
             )
@@ -93,7 +99,10 @@ def completion_rate_contradicted(form: Form, fig: FormFigures) -> Iterator[Hit]:
         "Whether rate-of-funds indicators equal the table's execution rate, and amount indicators its executed (or budget) amount.",
     ),
     why=Text("同一笔钱在表里出现两次，两处必须一致。", "The same money appears twice in the form; both must agree."),
-    bad=Example({"indicators[资金使用率].actual": "95%"}, Text("资金使用率 95%，资金表为 99.73%", "95% against 99.73% in the table")),
+    bad=Example(
+        {"indicators[资金使用率].actual": "95%"},
+        Text("资金使用率 95%，资金表为 99.73%", "95% against 99.73% in the table"),
+    ),
     good=Example({"indicators[资金使用率].actual": "99.73%"}, Text("与资金表一致", "agrees with the table")),
 )
 def funds_indicator(form: Form, fig: FormFigures) -> Iterator[Hit]:
@@ -107,7 +116,12 @@ def funds_indicator(form: Form, fig: FormFigures) -> Iterator[Hit]:
         if actual is None or actual.kind != "quantity" or actual.value is None:
             continue
         name = _name(ind)
-        params = {"name": ind.label, "actual": ind.actual.raw, "executed": fmt(executed * scale), "budget": fmt(budget * scale)}
+        params = {
+            "name": ind.label,
+            "actual": ind.actual.raw,
+            "executed": fmt(executed * scale),
+            "budget": fmt(budget * scale),
+        }
         if RATE_OF_FUNDS.search(name) and (actual.unit in (None, "%")):
             decimals = len(str(actual.value).split(".")[1].rstrip("0")) if "." in str(actual.value) else 0
             if accepts(actual.value, fig.execution_rate, fig.execution_rate, fig.tolerance, decimals):
@@ -146,8 +160,14 @@ def funds_indicator(form: Form, fig: FormFigures) -> Iterator[Hit]:
         "指标「{name}」要求 {deadline} 前完成，实际完成时间为 {actual}，已超过时限",
         "「{name}」 was due by {deadline}; completed {actual}, after the deadline",
     ),
-    what=Text("时效指标的实际完成日期是否晚于指标值规定的时限（时限当天完成不算超期）。", "Whether a timeliness indicator's completion date is after its deadline (the day itself counts as on time)."),
-    why=Text("超期完成却按完成计分，是时效指标最常见的问题。", "Late completion scored as on time is the most common timeliness defect."),
+    what=Text(
+        "时效指标的实际完成日期是否晚于指标值规定的时限（时限当天完成不算超期）。",
+        "Whether a timeliness indicator's completion date is after its deadline (the day itself counts as on time).",
+    ),
+    why=Text(
+        "超期完成却按完成计分，是时效指标最常见的问题。",
+        "Late completion scored as on time is the most common timeliness defect.",
+    ),
     bad=Example(
         {
             "indicators[系统故障修复响应时间].target": "2023年12月31日前",
@@ -174,7 +194,11 @@ def completed_after_deadline(form: Form, fig: FormFigures) -> Iterator[Hit]:
             yield Hit(
                 indicator_field(k, "actual"),
                 ind.actual.location,
-                {"name": ind.label, "deadline": f"{target.deadline.year}年{target.deadline.month}月{target.deadline.day}日", "actual": ind.actual.raw},
+                {
+                    "name": ind.label,
+                    "deadline": f"{target.deadline.year}年{target.deadline.month}月{target.deadline.day}日",
+                    "actual": ind.actual.raw,
+                },
                 declared=ind.actual.raw,
                 expected=target.deadline.isoformat(),
             )

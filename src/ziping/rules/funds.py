@@ -35,8 +35,13 @@ MONEY_TOLERANCE = 0.01
         "执行率决定预算执行率得分，是财政部门最先看的数字。",
         "The rate sets the execution score and is the first figure a finance bureau reads.",
     ),
-    bad=Example({"funds.execution_rate": "95.00"}, Text("执行率填成 95.00%，实际为 99.73%", "rate written 95.00%, actually 99.73%")),
-    good=Example({"funds.execution_rate": "99.72"}, Text("99.728% 截位为 99.72 不算错误", "99.728% truncated to 99.72 is fine")),
+    bad=Example(
+        {"funds.execution_rate": "95.00"},
+        Text("执行率填成 95.00%，实际为 99.73%", "rate written 95.00%, actually 99.73%"),
+    ),
+    good=Example(
+        {"funds.execution_rate": "99.72"}, Text("99.728% 截位为 99.72 不算错误", "99.728% truncated to 99.72 is fine")
+    ),
 )
 def execution_rate(form: Form, fig: FormFigures) -> Iterator[Hit]:
     declared = num(form.funds.execution_rate)
@@ -78,7 +83,9 @@ def execution_rate(form: Form, fig: FormFigures) -> Iterator[Hit]:
         "执行率得分计入总分；按财预〔2020〕10号通行做法，执行率超过 100% 也只得满分。",
         "The score enters the total; under 财预〔2020〕10号 practice a rate over 100% earns no more than full marks.",
     ),
-    bad=Example({"funds.execution_score": "10"}, Text("执行率 99.73% 却得满分 10 分", "full 10 points at a 99.73% rate")),
+    bad=Example(
+        {"funds.execution_score": "10"}, Text("执行率 99.73% 却得满分 10 分", "full 10 points at a 99.73% rate")
+    ),
     good=Example({"funds.execution_score": "9.97"}, Text("10 × 99.73% = 9.97", "10 × 99.73% = 9.97")),
 )
 def execution_score(form: Form, fig: FormFigures) -> Iterator[Hit]:
@@ -115,7 +122,9 @@ def execution_score(form: Form, fig: FormFigures) -> Iterator[Hit]:
         "年初预算数、全年预算数、全年执行数三列中，年度资金总额是否等于三项资金来源之和。",
         "In each amount column, whether the total equals the sum of the three funding sources.",
     ),
-    why=Text("资金来源对不上，说明金额填错或漏填了一项来源。", "Sources that do not add up mean a wrong or missing amount."),
+    why=Text(
+        "资金来源对不上，说明金额填错或漏填了一项来源。", "Sources that do not add up mean a wrong or missing amount."
+    ),
     bad=Example({"funds.fiscal.budget": "600000.00"}, Text("财政拨款少填 61,800 元", "appropriation short by 61,800")),
     good=Example({}, Text("661,800.00 = 661,800.00 + 0.00 + 0.00", "661,800.00 = 661,800.00 + 0.00 + 0.00")),
 )
@@ -125,7 +134,9 @@ def funds_add_up(form: Form, fig: FormFigures) -> Iterator[Hit]:
         return
     for part, label in FUNDS_COLUMN_LABELS.items():
         total = num(getattr(funds.total, part))
-        parts = [num(getattr(row, part)) if row is not None else 0.0 for row in (funds.fiscal, funds.carryover, funds.other)]
+        parts = [
+            num(getattr(row, part)) if row is not None else 0.0 for row in (funds.fiscal, funds.carryover, funds.other)
+        ]
         if total is None or any(p is None for p in parts):
             continue
         expected = sum(parts)
@@ -158,12 +169,18 @@ def funds_add_up(form: Form, fig: FormFigures) -> Iterator[Hit]:
         "全年执行数 {executed} 超过全年预算数 {budget}（执行率 {rate}%）",
         "Executed {executed} exceeds the full-year budget {budget} ({rate}%)",
     ),
-    what=Text("年度资金总额的全年执行数是否超过全年预算数。", "Whether the total executed amount exceeds the full-year budget."),
+    what=Text(
+        "年度资金总额的全年执行数是否超过全年预算数。",
+        "Whether the total executed amount exceeds the full-year budget.",
+    ),
     why=Text(
         "超预算支出需要调整预算的依据；更常见的是金额填错了列。",
         "Spending over budget needs a budget adjustment behind it; more often an amount is in the wrong column.",
     ),
-    bad=Example({"funds.total.executed": "700000.00"}, Text("执行 700,000 元，预算 661,800 元", "700,000 executed on a 661,800 budget")),
+    bad=Example(
+        {"funds.total.executed": "700000.00"},
+        Text("执行 700,000 元，预算 661,800 元", "700,000 executed on a 661,800 budget"),
+    ),
     good=Example({"funds.total.executed": "661800.00"}, Text("执行数等于预算数", "executed equals the budget")),
 )
 def executed_over_budget(form: Form, fig: FormFigures) -> Iterator[Hit]:
@@ -190,12 +207,18 @@ def executed_over_budget(form: Form, fig: FormFigures) -> Iterator[Hit]:
         "年初预算数 {initial} 与全年预算数 {budget} 不同：年中调整了预算，执行率按全年预算数计算",
         "Initial budget {initial} differs from the full-year budget {budget}: the rate uses the full-year figure",
     ),
-    what=Text("年度资金总额的年初预算数是否不同于全年预算数。", "Whether the initial budget differs from the full-year budget."),
+    what=Text(
+        "年度资金总额的年初预算数是否不同于全年预算数。",
+        "Whether the initial budget differs from the full-year budget.",
+    ),
     why=Text(
         "预算调整本身不是错误，但审核人员常需要核对调整依据。",
         "An adjustment is not an error, but reviewers often check what justified it.",
     ),
-    bad=Example({"funds.total.initial_budget": "600000.00"}, Text("年初 600,000，全年 661,800", "600,000 initially, 661,800 for the year")),
+    bad=Example(
+        {"funds.total.initial_budget": "600000.00"},
+        Text("年初 600,000，全年 661,800", "600,000 initially, 661,800 for the year"),
+    ),
     good=Example({}, Text("年初预算数等于全年预算数", "initial equals full-year budget")),
 )
 def budget_adjusted(form: Form, fig: FormFigures) -> Iterator[Hit]:

@@ -7,7 +7,7 @@ from collections.abc import Iterator
 
 from ziping.findings import Hit, Severity
 from ziping.model import Form, Indicator
-from ziping.rules.common import fmt, fmt_plain, has_note, indicator_field
+from ziping.rules.common import fmt, fmt_plain, has_note, indicator_field, shown
 from ziping.rules.registry import Example, Text, rule
 from ziping.scoring import Expectation, FormFigures, num, units_conflict
 
@@ -16,7 +16,10 @@ SCORE_FORMULAS = {
         "{weight} × {actual} ÷ {target} = {expected}",
         "{weight} × {actual} ÷ {target} = {expected}",
     ),
-    "full": Text("实际值 {actual} 达到目标 {target}，应得满分 {expected}", "actual {actual} meets target {target}: full {expected}"),
+    "full": Text(
+        "实际值 {actual} 达到目标 {target}，应得满分 {expected}",
+        "actual {actual} meets target {target}: full {expected}",
+    ),
     "upper": Text(
         "实际值 {actual} 超过上限 {target}，按比例扣分后最多 {expected}",
         "actual {actual} exceeds the limit {target}: at most {expected} after a proportional deduction",
@@ -51,7 +54,9 @@ def _variant(exp: Expectation) -> str:
     "score-exceeds-weight",
     Severity.ERROR,
     title=Text("得分超过分值", "Score exceeds weight"),
-    message=Text("指标「{name}」得分 {declared} 超过其分值 {weight}", "「{name}」 scores {declared}, above its weight {weight}"),
+    message=Text(
+        "指标「{name}」得分 {declared} 超过其分值 {weight}", "「{name}」 scores {declared}, above its weight {weight}"
+    ),
     what=Text("每个指标的得分是否不超过它的分值。", "Whether each indicator's score stays within its weight."),
     why=Text("得分超过分值会直接抬高总分。", "A score above its weight inflates the total directly."),
     bad=Example({"indicators[系统故障排除率].score": "12"}, Text("分值 10，得分 12", "weight 10, score 12")),
@@ -177,8 +182,8 @@ def shortfall_unexplained(form: Form, fig: FormFigures) -> Iterator[Hit]:
                 ind.location,
                 {
                     "name": ind.label,
-                    "target": ind.target.raw if ind.target else "—",
-                    "actual": ind.actual.raw if ind.actual else "—",
+                    "target": shown(ind.target),
+                    "actual": shown(ind.actual),
                     "score": fmt(num(ind.score)),
                     "weight": fmt(num(ind.weight)),
                 },
@@ -202,7 +207,10 @@ def _over_achieved(ind: Indicator, exp: Expectation, threshold: float) -> bool:
         "指标「{name}」实际 {actual}，超出{bound_zh} {target} 的 {over}%，但未说明原因（目标是否设定过低？）",
         "「{name}」 actual {actual} is {over}% above the {bound_en} {target}, with no explanation (was the target too low?)",
     ),
-    formula=Text("({actual_value} − {target_value}) ÷ {target_value} = {over}%", "({actual_value} − {target_value}) ÷ {target_value} = {over}%"),
+    formula=Text(
+        "({actual_value} − {target_value}) ÷ {target_value} = {over}%",
+        "({actual_value} − {target_value}) ÷ {target_value} = {over}%",
+    ),
     what=Text(
         "实际值超出指标值（或区间上限）超过阈值（默认 20%）且偏差原因分析为空的指标。",
         "Indicators whose actual exceeds the target (or a range's top) by more than the threshold (20%) with no note.",
@@ -211,7 +219,10 @@ def _over_achieved(ind: Indicator, exp: Expectation, threshold: float) -> bool:
         "大幅超额通常说明目标设定偏低或实际值口径不同，需要说明。",
         "Large over-achievement usually means a target set too low or a different measure; it needs a word.",
     ),
-    bad=Example({"indicators[发布信息量].note": ""}, Text("目标 50–200 条，实际 276 条，未说明", "50–200 planned, 276 done, nothing said")),
+    bad=Example(
+        {"indicators[发布信息量].note": ""},
+        Text("目标 50–200 条，实际 276 条，未说明", "50–200 planned, 276 done, nothing said"),
+    ),
     good=Example({}, Text("超额部分已说明原因", "the excess is explained")),
 )
 def over_achievement(form: Form, fig: FormFigures) -> Iterator[Hit]:
@@ -245,7 +256,10 @@ def over_achievement(form: Form, fig: FormFigures) -> Iterator[Hit]:
     Severity.ERROR,
     title=Text("指标缺少指标值或实际值", "Indicator without target or actual"),
     message=Text("指标「{name}」缺少{part_zh}", "「{name}」 has no {part_en}"),
-    what=Text("每个指标是否同时填写了年度指标值和实际完成值。", "Whether every indicator has both a target and an actual value."),
+    what=Text(
+        "每个指标是否同时填写了年度指标值和实际完成值。",
+        "Whether every indicator has both a target and an actual value.",
+    ),
     why=Text("缺少任一项，完成情况和得分都无从判断。", "Without either, neither completion nor score can be judged."),
     bad=Example({"indicators[系统故障排除率].actual": ""}, Text("实际完成值为空", "the actual value is empty")),
     good=Example({}, Text("指标值和实际值都已填写", "both are filled in")),
@@ -256,7 +270,11 @@ def value_missing(form: Form, fig: FormFigures) -> Iterator[Hit]:
         for part, label in parts.items():
             field = getattr(ind, part)
             if field is None or not field.raw.strip():
-                yield Hit(indicator_field(k, part), ind.location, {"name": ind.label, "part_zh": label.zh, "part_en": label.en})
+                yield Hit(
+                    indicator_field(k, part),
+                    ind.location,
+                    {"name": ind.label, "part_zh": label.zh, "part_en": label.en},
+                )
 
 
 @rule(
@@ -272,8 +290,13 @@ def value_missing(form: Form, fig: FormFigures) -> Iterator[Hit]:
         "指标值与实际值的单位是否属于同一类（金额、时间、百分比、数量），万元与元、天与小时可以换算。",
         "Whether target and actual units are of one kind (money, time, percent, count); 万元/元 and days/hours convert.",
     ),
-    why=Text("单位不同，完成情况无法计算，往往是填错了列或口径。", "Different units make completion uncomputable; often a wrong column or measure."),
-    bad=Example({"indicators[发布信息量].actual": "180万元"}, Text("目标按条计，实际写成万元", "target in 条, actual in 万元")),
+    why=Text(
+        "单位不同，完成情况无法计算，往往是填错了列或口径。",
+        "Different units make completion uncomputable; often a wrong column or measure.",
+    ),
+    bad=Example(
+        {"indicators[发布信息量].actual": "180万元"}, Text("目标按条计，实际写成万元", "target in 条, actual in 万元")
+    ),
     good=Example({"indicators[发布信息量].actual": "180条"}, Text("单位一致", "same unit")),
 )
 def units_incompatible(form: Form, fig: FormFigures) -> Iterator[Hit]:
@@ -342,7 +365,9 @@ def note_without_measure(form: Form, fig: FormFigures) -> Iterator[Hit]:
         "定性指标无法按比例计算，措辞是唯一的依据；部分完成给满分是常见的虚高。",
         "Qualitative indicators have only their wording; full marks for partial work is a common inflation.",
     ),
-    bad=Example({"indicators[系统故障排除率].actual": "基本完成"}, Text("“基本完成”得满分", "基本完成 with full marks")),
+    bad=Example(
+        {"indicators[系统故障排除率].actual": "基本完成"}, Text("“基本完成”得满分", "基本完成 with full marks")
+    ),
     good=Example({"indicators[系统故障排除率].actual": "100%"}, Text("全部完成", "fully done")),
     confidence="high",
 )

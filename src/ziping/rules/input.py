@@ -100,7 +100,9 @@ def _missing(form: Form) -> Iterator[str]:
     "required-field-missing",
     Severity.ERROR,
     title=Text("缺少必填字段", "Required field missing"),
-    message=Text("未读到{label_zh}：表中缺少该项或无法识别", "{label_en} not found: missing from the form or unreadable"),
+    message=Text(
+        "未读到{label_zh}：表中缺少该项或无法识别", "{label_en} not found: missing from the form or unreadable"
+    ),
     what=Text(
         "项目名称、自评年度、全年预算数、全年执行数、绩效指标、总分行是否都已填写。",
         "Whether project name, year, full-year budget, executed amount, indicators and the 总分 row are present.",
@@ -126,7 +128,11 @@ def _number_fields(form: Form) -> Iterator[tuple[str, NumberField | None, Callab
         if row is None:
             continue
         for part, col in FUNDS_COLUMN_LABELS.items():
-            yield f"funds.{key}.{part}", getattr(row, part), lambda r=row_label, c=col: Text(r.zh + c.zh, f"{r.en} {c.en}")
+            yield (
+                f"funds.{key}.{part}",
+                getattr(row, part),
+                lambda r=row_label, c=col: Text(r.zh + c.zh, f"{r.en} {c.en}"),
+            )
     yield "funds.weight", funds.weight, lambda: Text("预算执行率分值", "execution weight")
     yield "funds.execution_rate", funds.execution_rate, lambda: Text("执行率", "execution rate")
     yield "funds.execution_score", funds.execution_score, lambda: Text("预算执行率得分", "execution score")
@@ -144,7 +150,9 @@ def _number_fields(form: Form) -> Iterator[tuple[str, NumberField | None, Callab
     "not-a-number",
     Severity.WARNING,
     title=Text("数值无法识别", "Value is not a number"),
-    message=Text("{label_zh}应为数值，填报为“{raw}”，无法识别", "{label_en} must be a number; “{raw}” cannot be read as one"),
+    message=Text(
+        "{label_zh}应为数值，填报为“{raw}”，无法识别", "{label_en} must be a number; “{raw}” cannot be read as one"
+    ),
     what=Text(
         "金额、分值、得分、执行率等必须是数值的单元格能否解析为数字（允许千分位、全角数字、中文数字、“分”“%”“元”）。",
         "Whether amounts, weights, scores and rates parse as numbers (thousands separators, full-width and "
@@ -161,4 +169,6 @@ def unparsable_numbers(form: Form, fig: FormFigures) -> Iterator[Hit]:
     for path, field, label in _number_fields(form):
         if field is not None and field.value is None and field.raw.strip() not in ("", "—", "-", "/", "——"):
             text = label()
-            yield Hit(path, field.location, {"label_zh": text.zh, "label_en": text.en, "raw": field.raw}, declared=field.raw)
+            yield Hit(
+                path, field.location, {"label_zh": text.zh, "label_en": text.en, "raw": field.raw}, declared=field.raw
+            )

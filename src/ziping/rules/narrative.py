@@ -8,7 +8,7 @@ from dataclasses import dataclass
 
 from ziping.findings import Hit, Severity
 from ziping.model import Form, Indicator
-from ziping.rules.common import fmt_plain
+from ziping.rules.common import shown
 from ziping.rules.registry import Example, Text, rule
 from ziping.scoring import FormFigures
 from ziping.values import parse_quantity, unit_dimension, unit_from_name
@@ -17,7 +17,9 @@ CLAUSE = re.compile(r"[，。；;,、！？\n]")
 # A number with its unit; years (2023年) and list numbers (1.) are not quantities.
 MENTION = re.compile(r"(?<![\d.])(\d+(?:\.\d+)?)\s*(%|万元|亿元|元|[个期人名条篇次项场份户家册本套台件批所]|小时|天)")
 GENERIC = re.compile(r"[（(].*?[)）]|数量|个数|次数|人数|完成|指标|情况|项目|工作|[数量率度值]$")
-CLAIM = re.compile(r"(?<![未没尚])(?:全部完成|圆满完成|全面完成|均已完成|均按时完成|已全部完成|100%完成|全部达到|全部实现|各项[^，。；]{0,12}均[^，。；]{0,6}完成)")
+CLAIM = re.compile(
+    r"(?<![未没尚])(?:全部完成|圆满完成|全面完成|均已完成|均按时完成|已全部完成|100%完成|全部达到|全部实现|各项[^，。；]{0,12}均[^，。；]{0,6}完成)"
+)
 
 
 @dataclass(frozen=True, slots=True)
@@ -96,7 +98,10 @@ def refers_to(mention: Mention, ref: tuple[str | None, str]) -> bool:
         "叙述与表格不一致时，至少有一处是错的；只检查指向明确的数字，避免误报。",
         "When text and table disagree one of them is wrong; only unmistakable references are checked, to avoid false alarms.",
     ),
-    bad=Example({"goals.actual": "全年发布信息300条，系统运行稳定。"}, Text("叙述 300 条，指标 276 条", "300 in the text, 276 in the table")),
+    bad=Example(
+        {"goals.actual": "全年发布信息300条，系统运行稳定。"},
+        Text("叙述 300 条，指标 276 条", "300 in the text, 276 in the table"),
+    ),
     good=Example({"goals.actual": "全年发布信息276条，系统运行稳定。"}, Text("数字一致", "the numbers agree")),
     confidence="high",
 )
@@ -141,8 +146,14 @@ def narrative_number_differs(form: Form, fig: FormFigures) -> Iterator[Hit]:
         "实际完成情况中“全部完成”“圆满完成”“均已完成”等表述，是否与未完成的指标矛盾。",
         "Whether claims such as 全部完成 / 圆满完成 contradict an indicator that was missed.",
     ),
-    why=Text("夸大完成情况的叙述会误导审核和使用评价结果的人。", "An overstated narrative misleads reviewers and users of the result."),
-    bad=Example({"goals.actual": "全年各项工作全部完成。"}, Text("称全部完成，软件配置完成率 99%", "claims all done; 软件配置完成率 is 99%")),
+    why=Text(
+        "夸大完成情况的叙述会误导审核和使用评价结果的人。",
+        "An overstated narrative misleads reviewers and users of the result.",
+    ),
+    bad=Example(
+        {"goals.actual": "全年各项工作全部完成。"},
+        Text("称全部完成，软件配置完成率 99%", "claims all done; 软件配置完成率 is 99%"),
+    ),
     good=Example({}, Text("叙述未夸大", "no overstated claim")),
     confidence="high",
 )
@@ -158,8 +169,8 @@ def narrative_claims_completion(form: Form, fig: FormFigures) -> Iterator[Hit]:
                 {
                     "claim": claim.group(0),
                     "name": ind.label,
-                    "target": ind.target.raw if ind.target else "—",
-                    "actual": ind.actual.raw if ind.actual else "—",
+                    "target": shown(ind.target),
+                    "actual": shown(ind.actual),
                 },
                 declared=claim.group(0),
             )

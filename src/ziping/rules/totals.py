@@ -39,7 +39,12 @@ def level1_weight_off_profile(form: Form, fig: FormFigures) -> Iterator[Hit]:
             yield Hit(
                 f"level1[{k}].weight",
                 level1.location,
-                {"level1": level1.name, "declared": fmt(declared, 0), "expected": fmt(expected, 0), "profile": fig.profile.name},
+                {
+                    "level1": level1.name,
+                    "declared": fmt(declared, 0),
+                    "expected": fmt(expected, 0),
+                    "profile": fig.profile.name,
+                },
                 declared=declared,
                 expected=expected,
             )
@@ -55,9 +60,18 @@ def level1_weight_off_profile(form: Form, fig: FormFigures) -> Iterator[Hit]:
         "{level1} is labelled {declared} points; its indicators' weights add up to {expected}",
     ),
     formula=Text("{parts} = {expected}", "{parts} = {expected}"),
-    what=Text("一级指标标题中的分值（如“产出指标(50分)”）是否等于其下三级指标分值之和。", "Whether a level-1 header's weight equals the sum of its indicators' weights."),
-    why=Text("标题与明细不符，说明漏填、多填了指标或分值填错。", "A mismatch means an indicator or a weight is missing or wrong."),
-    bad=Example({"level1[效益指标].weight": "20"}, Text("效益指标标注 20 分，指标合计 30 分", "效益 labelled 20, indicators add up to 30")),
+    what=Text(
+        "一级指标标题中的分值（如“产出指标(50分)”）是否等于其下三级指标分值之和。",
+        "Whether a level-1 header's weight equals the sum of its indicators' weights.",
+    ),
+    why=Text(
+        "标题与明细不符，说明漏填、多填了指标或分值填错。",
+        "A mismatch means an indicator or a weight is missing or wrong.",
+    ),
+    bad=Example(
+        {"level1[效益指标].weight": "20"},
+        Text("效益指标标注 20 分，指标合计 30 分", "效益 labelled 20, indicators add up to 30"),
+    ),
     good=Example({}, Text("标注与合计一致", "label and sum agree")),
 )
 def level1_weight_sum(form: Form, fig: FormFigures) -> Iterator[Hit]:
@@ -88,7 +102,9 @@ def level1_weight_sum(form: Form, fig: FormFigures) -> Iterator[Hit]:
     Severity.ERROR,
     title=Text("总分分值不是 100", "Total weight is not 100"),
     message={
-        "default": Text("总分分值填报为 {declared}，应为 {expected}", "Total weight declared {declared}; it should be {expected}"),
+        "default": Text(
+            "总分分值填报为 {declared}，应为 {expected}", "Total weight declared {declared}; it should be {expected}"
+        ),
         "execution_left_out": Text(
             "总分分值填报为 {declared}，应为 {expected}：漏计了预算执行率分值 {exec_weight}",
             "Total weight declared {declared}; it should be {expected}: the execution weight {exec_weight} is left out",
@@ -115,7 +131,9 @@ def level1_weight_sum(form: Form, fig: FormFigures) -> Iterator[Hit]:
         "总分满分是 100 分（含预算执行率 10 分）；分值不对，得分和等级都失去意义。",
         "The total is out of 100 including the 10 execution points; a wrong weight voids score and grade.",
     ),
-    bad=Example({"total.weight": "90"}, Text("总分分值填 90，漏计执行率 10 分", "90 declared: the execution 10 left out")),
+    bad=Example(
+        {"total.weight": "90"}, Text("总分分值填 90，漏计执行率 10 分", "90 declared: the execution 10 left out")
+    ),
     good=Example({"total.weight": "100"}, Text("10 + 90 = 100", "10 + 90 = 100")),
 )
 def total_weight(form: Form, fig: FormFigures) -> Iterator[Hit]:
@@ -144,7 +162,9 @@ def total_weight(form: Form, fig: FormFigures) -> Iterator[Hit]:
             variant=variant,
         )
     elif form.indicators and abs(fig.total_weight - expected) > fig.tolerance:
-        yield Hit("total.weight", form.total.location, params, declared=declared, expected=expected, variant="weights_off")
+        yield Hit(
+            "total.weight", form.total.location, params, declared=declared, expected=expected, variant="weights_off"
+        )
 
 
 @rule(
@@ -175,7 +195,10 @@ def total_weight(form: Form, fig: FormFigures) -> Iterator[Hit]:
         "总分行的得分是否等于 预算执行率得分 + 各指标得分之和（按表中填报的各项得分）。",
         "Whether the 总分 score equals the execution score plus the indicators' scores as declared.",
     ),
-    why=Text("总分决定评价等级，是审核结论直接引用的数字。", "The total sets the grade and is quoted in the review's conclusion."),
+    why=Text(
+        "总分决定评价等级，是审核结论直接引用的数字。",
+        "The total sets the grade and is quoted in the review's conclusion.",
+    ),
     bad=Example({"total.score": "89.77"}, Text("漏计执行率得分 9.97", "the execution 9.97 left out")),
     good=Example({"total.score": "99.74"}, Text("9.97 + 89.77 = 99.74", "9.97 + 89.77 = 99.74")),
 )
@@ -218,8 +241,14 @@ def total_score(form: Form, fig: FormFigures) -> Iterator[Hit]:
         "自评等级填报为“{declared}”，总分 {total} 对应的等级为“{expected}”",
         "Grade declared “{declared}”; a total of {total} is “{expected}”",
     ),
-    what=Text("自评等级是否符合总分所在档次：优 ≥ 90，良 80–90，中 60–80，差 < 60。", "Whether the grade fits the total: 优 ≥ 90, 良 80–90, 中 60–80, 差 < 60."),
-    why=Text("等级是自评结论，与总分矛盾会误导使用结果的部门。", "The grade is the conclusion; one that contradicts the total misleads its users."),
+    what=Text(
+        "自评等级是否符合总分所在档次：优 ≥ 90，良 80–90，中 60–80，差 < 60。",
+        "Whether the grade fits the total: 优 ≥ 90, 良 80–90, 中 60–80, 差 < 60.",
+    ),
+    why=Text(
+        "等级是自评结论，与总分矛盾会误导使用结果的部门。",
+        "The grade is the conclusion; one that contradicts the total misleads its users.",
+    ),
     bad=Example({"grade": "良"}, Text("总分 99.74 却评为“良”", "99.74 graded 良")),
     good=Example({"grade": "优"}, Text("99.74 为“优”", "99.74 is 优")),
 )
