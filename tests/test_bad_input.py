@@ -167,3 +167,14 @@ def test_internal_error_on_one_file_does_not_stop_the_batch(tmp_path, monkeypatc
 def test_english_file_messages(tmp_path):
     result = runner.invoke(app, ["check", "--format", "json", "--lang", "en", str(tmp_path / "none.txt")])
     assert json.loads(result.output)["files"][0]["error"]["message"] == "Cannot read the file: the file does not exist"
+
+
+def test_text_after_the_total_is_reported_not_dropped(tmp_path, seed_text):
+    path = tmp_path / "extra.txt"
+    path.write_text(
+        seed_text.replace("总分 90.00 85.00 —", "总分 90.00 85.00 —\n\n单位负责人意见：同意上报"), encoding="utf-8"
+    )
+    form1 = Checker.create().check_file(path).forms[0]
+    extra = [f for f in form1.findings if f.code == "ZP010"]
+    assert len(extra) == 1 and extra[0].location.line == 99
+    assert "单位负责人意见：同意上报" in REGISTRY["ZP010"].message(extra[0])

@@ -180,6 +180,9 @@ class Form(BaseModel):
     placeholders: list[Placeholder] = Field(default_factory=list)
     total: Totals = Field(default_factory=Totals)
     grade: TextField | None = None
+    unread: list[TextField] = Field(
+        default_factory=list, description="Text the reader found but could not place in any field."
+    )
 
     def indicators_under(self, level1: str) -> list[Indicator]:
         """The indicators filed under one level-1 header."""

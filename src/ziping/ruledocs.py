@@ -47,6 +47,9 @@ def _set(node: Any, segments: list[str], raw: str, path: str) -> None:
     if not m:
         raise ExamplePathError(path)
     key, selector = m.groups()
+    if selector == "+":  # append to a list of text fields
+        node[key].append({"raw": raw, "location": None})
+        return
     if selector is not None:
         items = node[key]
         matches = [i for i, item in enumerate(items) if selector in _name(item)]

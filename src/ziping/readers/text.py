@@ -156,14 +156,19 @@ def _read_form(lines: list[Line], source: str | None, index: int, first: int, la
         form["funds"] = _read_funds(lines[funds_at + 1 : funds_end])
     if goals_at is not None:
         form["goals"] = _read_goals(lines[goals_at + 1 : section_end(table_at, total_at)])
+    unread: list[Line] = []
     if table_at is not None:
-        level1, indicators, placeholders = _read_indicators(lines[table_at + 1 : section_end(total_at)])
+        level1, indicators, placeholders, skipped = _read_indicators(lines[table_at + 1 : section_end(total_at)])
         form.update(level1=level1, indicators=indicators, placeholders=placeholders)
+        unread += skipped
     if total_at is not None:
         form["total"] = _read_total(lines[total_at])
         for line in lines[total_at + 1 :]:
             if m := GRADE.search(line.text):
                 form["grade"] = {"raw": m.group(1), "location": _loc(line.number)}
+            else:
+                unread.append(line)
+    form["unread"] = [{"raw": line.text, "location": _loc(line.number)} for line in unread]
     return form
 
 
@@ -311,7 +316,7 @@ def _merge_comparators(tokens: list[str]) -> list[str]:
     return out
 
 
-def _read_indicators(lines: list[Line]) -> tuple[list[dict], list[dict], list[dict]]:
+def _read_indicators(lines: list[Line]) -> tuple[list[dict], list[dict], list[dict], list[Line]]:
     level1: list[dict[str, Any]] = []
     placeholders: list[dict[str, Any]] = []
     rows: list[_Row] = []
@@ -321,10 +326,11 @@ def _read_indicators(lines: list[Line]) -> tuple[list[dict], list[dict], list[di
     pending_lines: list[Line] = []
     row_started = False  # the pending fragments began at a level-2 label, so none of them is a note
 
+    unread: list[Line] = []
+
     def flush_note() -> None:
         nonlocal pending, pending_lines, row_started
-        if rows and pending_lines:
-            rows[-1].note.extend(pending_lines)
+        (rows[-1].note if rows else unread).extend(pending_lines)
         pending, pending_lines, row_started = [], [], False
 
     i = 0
@@ -382,7 +388,7 @@ def _read_indicators(lines: list[Line]) -> tuple[list[dict], list[dict], list[di
         pending, pending_lines, row_started = [], [], False
         i += 1
     flush_note()
-    return level1, [_indicator(row) for row in rows], placeholders
+    return level1, [_indicator(row) for row in rows], placeholders, unread
 
 
 def _add_fragments(fragments: list[Fragment], line: Line, tokens: list[str]) -> None:

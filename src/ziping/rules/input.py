@@ -172,3 +172,32 @@ def unparsable_numbers(form: Form, fig: FormFigures) -> Iterator[Hit]:
             yield Hit(
                 path, field.location, {"label_zh": text.zh, "label_en": text.en, "raw": field.raw}, declared=field.raw
             )
+
+
+@rule(
+    "ZP010",
+    "unplaced-text",
+    Severity.INFO,
+    title=Text("有内容未能归入任何字段", "Text not placed in any field"),
+    message=Text(
+        "表中这段内容未能归入任何字段：“{text}”，请核对是否有字段漏读或填错位置",
+        "This text was not placed in any field: “{text}”; check whether a field was missed or misplaced",
+    ),
+    what=Text(
+        "读取器在表中发现、却无法归入任何字段的文字（如指标表第一行之前的文字、总分行之后的非模板内容）。",
+        "Text the reader found but could not place (before the first indicator row, after the 总分 row, …).",
+    ),
+    why=Text(
+        "读取器从不悄悄丢弃内容：放错位置的得分或说明会让复核结果不完整。",
+        "The reader never drops text silently: a misplaced score or note would make the check incomplete.",
+    ),
+    bad=Example(
+        {"unread[+]": "项目负责人意见：同意"}, Text("总分行之后多出一行意见", "an extra line after the 总分 row")
+    ),
+    good=Example({}, Text("所有内容都已归入字段", "everything was placed")),
+    confidence="high",
+)
+def unplaced_text(form: Form, fig: FormFigures) -> Iterator[Hit]:
+    for k, field in enumerate(form.unread):
+        text = field.raw if len(field.raw) <= 40 else field.raw[:40] + "…"
+        yield Hit(f"unread[{k}]", field.location, {"text": text}, declared=field.raw)
