@@ -180,3 +180,29 @@ def test_profile_with_an_unknown_key_is_refused(tmp_path, seed_path):
     result = run("check", seed_path, "--profile", bad)
     assert result.exit_code == 2
     assert "colour" in result.output
+
+
+def test_minimal_hand_written_json_form(tmp_path):
+    """An integrator sends raw text only; values are parsed exactly as from a file."""
+    form = {
+        "header": {"project_name": {"raw": "示例项目"}, "year": {"raw": "2024"}},
+        "funds": {
+            "total": {"initial_budget": {"raw": "100,000.00"}, "budget": {"raw": "100,000.00"}, "executed": {"raw": "90,000.00"}},
+            "weight": {"raw": "10"},
+            "execution_rate": {"raw": "90%"},
+            "execution_score": {"raw": "9"},
+        },
+        "level1": [{"name": "产出指标", "weight": {"raw": "90"}}],
+        "indicators": [
+            {"level1": "产出指标", "level2": "数量指标", "name": {"raw": "培训人数（人）"},
+             "target": {"raw": "≥100人"}, "actual": {"raw": "80人"}, "weight": {"raw": "90"}, "score": {"raw": "90"}},
+        ],
+        "total": {"weight": {"raw": "100"}, "score": {"raw": "99"}},
+    }  # fmt: skip
+    path = tmp_path / "form.json"
+    path.write_text(json.dumps(form, ensure_ascii=False), encoding="utf-8")
+    data = json.loads(run("check", path, "--format", "json").output)
+    codes = {f["code"] for f in data["files"][0]["forms"][0]["findings"]}
+    # 80 of ≥100 earns 72 of 90, not 90; and there is no note for the shortfall.
+    assert {"ZP202", "ZP204"} <= codes
+    assert "ZP101" not in codes and "ZP304" not in codes

@@ -1,0 +1,176 @@
+"""The structured client against a real fake endpoint on loopback: modes, fallbacks, re-asks, faults."""
+
+from __future__ import annotations
+
+import asyncio
+import json
+import time
+
+import pytest
+
+from ziping.llm.client import LLMError, StructuredClient
+from ziping.llm.schemas import Ping, strict_schema
+from ziping.llm.settings import LLMSettings
+
+from .fake_openai import FakeOpenAI, Step
+
+KEY = "sk-test-0123456789abcdef"
+GOOD = json.dumps({"ok": True, "echo": "自评"}, ensure_ascii=False)
+
+
+@pytest.fixture
+def server():
+    fake = FakeOpenAI().start()
+    yield fake
+    fake.stop()
+
+
+def ask(server, *steps: Step, **settings):
+    server.script = list(steps)
+    options = {"base_url": server.url, "api_key": KEY, "model": "fake-model", "timeout": 5.0, **settings}
+
+    async def run():
+        client = StructuredClient(LLMSettings(**options))
+        try:
+            return await client.ask([{"role": "user", "content": "ping"}], Ping, "ping"), client
+        finally:
+            await client.close()
+
+    return asyncio.run(run())
+
+
+def test_strict_schema_requires_everything_and_forbids_extras():
+    schema = strict_schema(Ping)
+    assert schema["additionalProperties"] is False
+    assert schema["required"] == ["ok", "echo"]
+
+
+def test_json_schema_mode(server):
+    answer, _ = ask(server, Step(content=GOOD))
+    assert answer.value == Ping(ok=True, echo="自评") and answer.mode == "json_schema" and answer.attempts == 1
+    fmt = server.requests[0].body["response_format"]
+    assert fmt["type"] == "json_schema" and fmt["json_schema"]["strict"] is True
+
+
+def test_json_object_mode_puts_the_schema_in_the_prompt(server):
+    answer, _ = ask(server, Step(content=GOOD), mode="json_object")
+    body = server.requests[0].body
+    assert body["response_format"] == {"type": "json_object"}
+    assert '"echo"' in body["messages"][-1]["content"]
+    assert answer.value.echo == "自评"
+
+
+def test_llamacpp_preset_sends_the_schema_as_a_grammar(server):
+    ask(server, Step(content=GOOD), preset="llamacpp")
+    assert server.requests[0].body["response_format"]["schema"]["required"] == ["ok", "echo"]
+
+
+def test_tools_mode(server):
+    answer, _ = ask(server, Step(tool_arguments=GOOD), mode="tools")
+    assert server.requests[0].body["tool_choice"]["function"]["name"] == "ping"
+    assert answer.value.ok is True
+
+
+def test_rejected_mode_falls_back_and_is_remembered(server):
+    rejected = Step(status=400, error={"message": "response_format json_schema is not supported", "type": "invalid_request_error"})
+    server.script = [rejected, Step(content=GOOD)]
+
+    async def run():
+        client = StructuredClient(LLMSettings(base_url=server.url, api_key=KEY, model="m"))
+        first = await client.ask([{"role": "user", "content": "a"}], Ping, "ping")
+        second = await client.ask([{"role": "user", "content": "b"}], Ping, "ping")
+        await client.close()
+        return first, second
+
+    first, second = asyncio.run(run())
+    assert first.mode == second.mode == "json_object"
+    modes = [r.body["response_format"]["type"] for r in server.requests]
+    assert modes == ["json_schema", "json_object", "json_object"]  # not asked in json_schema again
+
+
+@pytest.mark.parametrize(
+    "bad, feedback",
+    [("这不是JSON", "不是有效的 JSON"), (json.dumps({"ok": "maybe"}), "不符合 JSON Schema"), ("", "回答为空")],
+)
+def test_bad_content_is_reasked_with_the_error(server, bad, feedback):
+    answer, _ = ask(server, Step(content=bad), Step(content=GOOD))
+    assert answer.attempts == 2
+    reask = server.requests[1].body["messages"][-1]["content"]
+    assert feedback in reask
+
+
+def test_too_many_bad_answers_fail_with_a_typed_error(server):
+    with pytest.raises(LLMError) as err:
+        ask(server, Step(content="{"), reasks=2)
+    assert err.value.kind == "content" and "3 次" in err.value.zh
+    assert len(server.requests) == 3
+
+
+def test_think_block_and_fence_are_stripped(server):
+    answer, _ = ask(server, Step(content="<think>先想一想……</think>\n```json\n" + GOOD + "\n```"))
+    assert answer.value.echo == "自评" and answer.attempts == 1
+
+
+def test_truncation_is_reported_not_reasked(server):
+    with pytest.raises(LLMError) as err:
+        ask(server, Step(content='{"ok": tr', finish_reason="length"))
+    assert err.value.kind == "truncated" and "max_tokens" in err.value.zh
+    assert len(server.requests) == 1
+
+
+def test_refusal_is_recorded_as_such(server):
+    with pytest.raises(LLMError) as err:
+        ask(server, Step(content="", finish_reason="content_filter"))
+    assert err.value.kind == "refusal"
+
+
+def test_429_honours_retry_after(server):
+    start = time.monotonic()
+    answer, _ = ask(server, Step(status=429, headers={"Retry-After": "1"}), Step(content=GOOD))
+    gap = server.requests[1].at - server.requests[0].at
+    assert answer.value.ok and gap >= 0.95 and time.monotonic() - start < 5
+
+
+def test_500_then_success(server):
+    answer, _ = ask(server, Step(status=500), Step(content=GOOD))
+    assert answer.value.ok and len(server.requests) == 2 and answer.attempts == 1
+
+
+def test_timeout_then_success(server):
+    answer, _ = ask(server, Step(content=GOOD, delay=1.5), Step(content=GOOD), timeout=0.5)
+    assert answer.value.ok and len(server.requests) == 2
+
+
+def test_transport_retries_are_bounded(server):
+    with pytest.raises(LLMError) as err:
+        ask(server, Step(status=503), transport_retries=1)
+    assert err.value.kind == "transport" and len(server.requests) == 2  # one try + one retry, no more
+
+
+def test_wrong_key_gives_one_clear_message_without_the_key(server):
+    with pytest.raises(LLMError) as err:
+        ask(server, Step(status=401, error={"message": "Incorrect API key provided", "type": "invalid_request_error"}))
+    assert err.value.kind == "auth" and err.value.per_run
+    assert "OPENAI_API_KEY" in err.value.zh
+    assert KEY not in err.value.zh + err.value.en + str(err.value)
+    assert len(server.requests) == 1  # never retried
+
+
+def test_unknown_model_is_not_retried(server):
+    with pytest.raises(LLMError) as err:
+        ask(server, Step(status=404, error={"message": "model not found"}))
+    assert err.value.kind == "not_found" and len(server.requests) == 1
+
+
+def test_usage_is_summed_over_attempts_and_unknown_stays_unknown(server):
+    answer, _ = ask(server, Step(content="x", usage=(50, 5)), Step(content=GOOD, usage=(60, 6)))
+    assert (answer.usage.prompt_tokens, answer.usage.completion_tokens, answer.usage.calls) == (110, 11, 2)
+    answer, _ = ask(server, Step(content=GOOD, usage=None))
+    assert answer.usage.prompt_tokens is None
+
+
+def test_key_comes_from_the_environment_and_never_shows(monkeypatch):
+    monkeypatch.setenv("OPENAI_API_KEY", KEY)
+    settings = LLMSettings()
+    assert settings.api_key.get_secret_value() == KEY
+    assert KEY not in repr(settings) and KEY not in settings.model_dump_json()
