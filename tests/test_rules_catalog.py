@@ -20,6 +20,8 @@ CATALOG = {
     "ZP206": "error", "ZP207": "warning", "ZP208": "warning", "ZP209": "warning",
     "ZP301": "warning", "ZP302": "error", "ZP303": "error", "ZP304": "error", "ZP305": "error",
     "ZP401": "warning", "ZP402": "error", "ZP403": "error", "ZP501": "warning", "ZP502": "warning",
+    "ZP601": "warning", "ZP602": "warning", "ZP603": "warning", "ZP604": "error", "ZP605": "warning",
+    "ZP606": "info",
 }  # fmt: skip
 
 

@@ -26,6 +26,7 @@ class FormResult:
     form: Form
     figures: FormFigures
     findings: list[Finding]
+    llm_status: str = "skipped"  # skipped | ok | cached | failed: <why>
 
 
 @dataclass(slots=True)

@@ -5,7 +5,7 @@ from __future__ import annotations
 import json
 from collections import Counter
 from collections.abc import Iterable
-from typing import IO, Any
+from typing import IO, TYPE_CHECKING, Any
 
 from ziping import __version__
 from ziping.checks import FileResult, FormResult
@@ -14,10 +14,34 @@ from ziping.model import SCHEMA_VERSION
 from ziping.rules import REGISTRY
 from ziping.scoring import num
 
+if TYPE_CHECKING:
+    from ziping.llm.run import LLMRun
+
 LLM_SKIPPED = {
-    "zh": "未配置大模型端点，大模型叙述检查已跳过；以上结果仅来自确定性规则",
-    "en": "No LLM endpoint configured: the narrative checks were skipped; the results above come from deterministic rules only",
+    "zh": "大模型叙述检查已跳过：以上结果仅来自确定性规则（加 --llm 并设置 OPENAI_BASE_URL 与 ZIPING_MODEL 即可启用）",
+    "en": "LLM narrative checks skipped: the results come from deterministic rules only "
+    "(enable with --llm and OPENAI_BASE_URL, ZIPING_MODEL)",
 }
+
+
+def llm_line(run: LLMRun | None, lang: str = "zh") -> str:
+    """One line on what the LLM layer did in this run."""
+    if run is None:
+        return LLM_SKIPPED[lang]
+    tokens = f"{run.prompt_tokens if run.prompt_tokens is not None else '未知'}/{run.completion_tokens if run.completion_tokens is not None else '未知'}"
+    dropped = sum(run.dropped.values())
+    if lang == "en":
+        line = (
+            f"LLM checks ({run.model}, {run.mode or '—'}): {run.status}; {run.reviewed}/{run.forms} forms, "
+            f"{run.calls} calls, {run.cache_hits} from cache, tokens in/out {tokens}, {run.kept} findings kept, {dropped} dropped"
+        )
+        return line + (f" — {run.reason_en}" if run.reason_en else "")
+    status = {"ok": "完成", "partial": "部分完成", "failed": "失败"}.get(run.status, run.status)
+    line = (
+        f"大模型检查（{run.model}，{run.mode or '—'}）：{status}；{run.reviewed}/{run.forms} 张表，{run.calls} 次调用，"
+        f"{run.cache_hits} 张来自缓存，输入/输出 token {tokens}，保留 {run.kept} 条结论，丢弃 {dropped} 条"
+    )
+    return line + (f"——{run.reason_zh}" if run.reason_zh else "")
 
 
 def finding_json(finding: Finding, lang: str = "zh") -> dict[str, Any]:
@@ -72,6 +96,7 @@ def form_json(result: FormResult, lang: str = "zh") -> dict[str, Any]:
             "total_score": _round(fig.total_score),
             "grade": fig.profile.grade_for(round(fig.total_score, 2)) if fig.total_score is not None else None,
         },
+        "llm_status": result.llm_status,
         "findings": [finding_json(f, lang) for f in result.findings],
     }
 
@@ -85,7 +110,9 @@ def file_json(result: FileResult, lang: str = "zh") -> dict[str, Any]:
     }
 
 
-def write_report(results: Iterable[FileResult], out: IO[str], profile: str, lang: str = "zh") -> Counter[str]:
+def write_report(
+    results: Iterable[FileResult], out: IO[str], profile: str, lang: str = "zh", llm: LLMRun | None = None
+) -> Counter[str]:
     """Stream the whole report, one file at a time; returns the counts by severity."""
     counts: Counter[str] = Counter()
     out.write("{\n")
@@ -101,7 +128,8 @@ def write_report(results: Iterable[FileResult], out: IO[str], profile: str, lang
             counts[finding.severity.value] += 1
         out.write((",\n" if k else "") + json.dumps(file_json(result, lang), ensure_ascii=False, indent=2))
     out.write("\n],\n")
-    out.write(f'"llm": {json.dumps({"status": "skipped", "reason": LLM_SKIPPED[lang]}, ensure_ascii=False)},\n')
+    block = llm.as_json() if llm is not None else {"status": "skipped", "reason": LLM_SKIPPED[lang]}
+    out.write(f'"llm": {json.dumps(block, ensure_ascii=False)},\n')
     summary = {key: counts[key] for key in ("files", "forms", "unreadable", "error", "warning", "info")}
     out.write(f'"summary": {json.dumps(summary)}\n}}\n')
     return counts

@@ -8,13 +8,15 @@ from typing import TYPE_CHECKING
 
 from ziping.checks import FileResult, FormResult
 from ziping.findings import Finding
-from ziping.reports.contract import LLM_SKIPPED
+from ziping.reports.contract import llm_line
 from ziping.rules import REGISTRY
 from ziping.rules.common import fmt
 from ziping.scoring import num
 
 if TYPE_CHECKING:
     from rich.console import Console
+
+    from ziping.llm.run import LLMRun
 
 STYLE = {"error": "bold red", "warning": "yellow", "info": "cyan"}
 WORDS = {
@@ -82,7 +84,7 @@ def _figures_line(result: FormResult, lang: str) -> str:
     return "    " + "；".join(parts)
 
 
-def render(results: Iterable[FileResult], console: Console, lang: str = "zh") -> Counter[str]:
+def render(results: Iterable[FileResult], console: Console, lang: str = "zh", llm: LLMRun | None = None) -> Counter[str]:
     """Print each file as it comes; returns counts by severity."""
     from rich.markup import escape
 
@@ -117,5 +119,5 @@ def render(results: Iterable[FileResult], console: Console, lang: str = "zh") ->
     if counts["unreadable"]:
         summary += w["unreadable"].format(unreadable=counts["unreadable"])
     console.print(summary)
-    console.print(f"[dim]{LLM_SKIPPED[lang]}[/]")
+    console.print(f"[dim]{escape(llm_line(llm, lang))}[/]")
     return counts

@@ -51,7 +51,7 @@ class Rule:
     check: RuleFunction | None = None  # None: raised by the readers for a whole file
     formulas: dict[str, Text] = field(default_factory=dict)
     confidence: Confidence = "certain"
-    scope: Literal["form", "file"] = "form"
+    scope: Literal["form", "file", "llm"] = "form"
 
     def run(self, form: Form, figures: FormFigures) -> Iterable[Finding]:
         """The rule's findings on one form."""
@@ -105,7 +105,7 @@ def rule(
     good: Example | None,
     formula: Text | dict[str, Text] | None = None,
     confidence: Confidence = "certain",
-    scope: Literal["form", "file"] = "form",
+    scope: Literal["form", "file", "llm"] = "form",
 ) -> Callable[[Any], Any]:
     """Declare and register a rule; the decorated function yields Hits for one form."""
 
@@ -134,9 +134,9 @@ def rule(
     return register
 
 
-def declare(code: str, name: str, severity: Severity, **kwargs: Any) -> None:
-    """Register a file-level rule that the readers raise rather than a function of a form."""
-    rule(code, name, severity, scope="file", **kwargs)(None)
+def declare(code: str, name: str, severity: Severity, scope: Literal["file", "llm"] = "file", **kwargs: Any) -> None:
+    """Register a rule that is not a function of a form: raised by the readers, or judged by the model."""
+    rule(code, name, severity, scope=scope, **kwargs)(None)
 
 
 class UnknownRuleError(ValueError):

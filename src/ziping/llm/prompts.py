@@ -1,0 +1,56 @@
+"""Prompt files: versioned, rendered strictly (a missing or unknown variable fails loudly)."""
+
+from __future__ import annotations
+
+import hashlib
+from dataclasses import dataclass
+from functools import lru_cache
+from importlib.resources import files
+from pathlib import Path
+from string import Template
+
+# An installed wheel carries prompts/ inside the package; a source checkout keeps it at the top level.
+REPO_PROMPTS = Path(__file__).resolve().parents[3] / "prompts"
+
+
+class PromptError(ValueError):
+    """A prompt file that is missing, unversioned, or rendered with the wrong variables."""
+
+
+@dataclass(frozen=True, slots=True)
+class Prompt:
+    name: str
+    version: str
+    body: str
+
+    @property
+    def digest(self) -> str:
+        """A hash of the text: part of the cache key, so an edited prompt is never served stale answers."""
+        return hashlib.sha256(self.body.encode("utf-8")).hexdigest()[:16]
+
+    def render(self, **values: str) -> str:
+        template = Template(self.body)
+        wanted = set(template.get_identifiers())
+        if wanted != set(values):
+            missing, unknown = wanted - set(values), set(values) - wanted
+            raise PromptError(f"prompt {self.name}: missing {sorted(missing)}, unknown {sorted(unknown)}")
+        return template.substitute(values)
+
+
+def _read(name: str) -> str:
+    packaged = files("ziping").joinpath("prompts", f"{name}.md")
+    if packaged.is_file():
+        return packaged.read_text(encoding="utf-8")
+    path = REPO_PROMPTS / f"{name}.md"
+    if not path.is_file():
+        raise PromptError(f"prompt {name} not found")
+    return path.read_text(encoding="utf-8")
+
+
+@lru_cache(maxsize=8)
+def load_prompt(name: str) -> Prompt:
+    """A prompt by name: its first line is `version: …`, then a line `---`, then the body."""
+    head, sep, body = _read(name).partition("\n---\n")
+    if not sep or not head.startswith("version:"):
+        raise PromptError(f"prompt {name} has no version line")
+    return Prompt(name, head.split(":", 1)[1].strip(), body.strip() + "\n")

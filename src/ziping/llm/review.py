@@ -1,0 +1,171 @@
+"""One form's LLM review: the prompt built from parsed numbers and facts, the answer grounded in the form.
+
+The model never re-does arithmetic: it receives the recomputed figures and the deterministic findings
+as facts. It can add findings but never remove or change a deterministic one, and every finding it adds
+must quote the form verbatim and name an indicator that exists.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from collections import Counter
+from dataclasses import dataclass, field
+
+from ziping.findings import Finding
+from ziping.llm.schemas import FormReview, ModelFinding
+from ziping.model import Form, Location
+from ziping.rules import REGISTRY
+from ziping.rules.common import fmt, shown
+from ziping.scoring import FormFigures
+
+DELIMITERS = re.compile(r"<<<\s*表格数据(?:结束)?\s*>>>")
+SPACES = re.compile(r"\s+")
+# An LLM finding that says what a rule already said is merged into the rule's finding.
+DUPLICATES = {"ZP601": {"ZP501", "ZP502"}, "ZP602": {"ZP502", "ZP401"}, "ZP604": {"ZP402"}}
+
+
+def normalise(text: str) -> str:
+    """What quote matching compares: full-/half-width folded, all whitespace removed."""
+    return SPACES.sub("", unicodedata.normalize("NFKC", text))
+
+
+def indicator_id(k: int) -> str:
+    return f"I{k + 1}"
+
+
+def form_text(form: Form) -> str:
+    """Every raw text of the form, as quotes are checked against it."""
+    parts = [form.goals.expected, form.goals.actual]
+    for ind in form.indicators:
+        parts += [ind.name, ind.target, ind.actual, ind.weight, ind.score, ind.note]
+    header = form.header
+    parts += [header.project_name, header.implementing_unit]
+    funds = form.funds
+    for row in (funds.total, funds.fiscal, funds.carryover, funds.other):
+        if row is not None:
+            parts += [row.initial_budget, row.budget, row.executed]
+    parts += [funds.execution_rate, funds.execution_score, form.total.weight, form.total.score]
+    return "\n".join(p.raw for p in parts if p is not None)
+
+
+def render_form(form: Form, fig: FormFigures) -> str:
+    """The form as the model reads it: a compact table, Chinese kept as it is."""
+    header, funds, total = form.header, form.funds, form.funds.total
+    lines = [
+        f"项目：{form.title}（编码 {shown(header.project_code)}），{shown(header.year)}年度，实施单位：{shown(header.implementing_unit)}",
+        f"资金（{funds.unit}）：全年预算数 {shown(total.budget) if total else '—'}；全年执行数 "
+        f"{shown(total.executed) if total else '—'}；填报执行率 {shown(funds.execution_rate)}；"
+        f"填报得分 {shown(funds.execution_score)}",
+        f"预期目标：{shown(form.goals.expected)}",
+        f"实际完成情况：{shown(form.goals.actual)}",
+        "绩效指标（编号 | 一级/二级 | 三级指标 | 指标值 | 实际完成值 | 分值 | 得分 | 偏差原因分析及改进措施）：",
+    ]
+    for k, ind in enumerate(form.indicators):
+        lines.append(
+            f"{indicator_id(k)} | {ind.level1}/{ind.level2} | {ind.label} | {shown(ind.target)} | {shown(ind.actual)} | "
+            f"{shown(ind.weight)} | {shown(ind.score)} | {shown(ind.note)}"
+        )
+    lines.append(f"总分：分值 {shown(form.total.weight)}，得分 {shown(form.total.score)}")
+    # The form is data between delimiters: it must not be able to close them itself.
+    return DELIMITERS.sub("", "\n".join(lines))
+
+
+def render_facts(form: Form, fig: FormFigures, findings: list[Finding]) -> str:
+    """The recomputed figures and the deterministic findings, which the model must not re-derive."""
+    facts = [
+        f"- 复核执行率 {fmt(fig.execution_rate)}%，执行率得分 {fmt(fig.execution_score)}；"
+        f"复核总分 {fmt(fig.total_score)} / {fmt(fig.total_weight, 0)}"
+    ]
+    for k, (ind, exp) in enumerate(zip(form.indicators, fig.expectations)):
+        if exp.met is not None:
+            facts.append(f"- {indicator_id(k)}「{ind.label}」{'已达到' if exp.met else '未达到'}指标值")
+    facts += [f"- {f.code}：{REGISTRY[f.code].message(f)}" for f in findings]
+    return "\n".join(facts)
+
+
+@dataclass(slots=True)
+class Grounding:
+    """What grounding kept and what it dropped, and why."""
+
+    kept: list[Finding] = field(default_factory=list)
+    dropped: Counter[str] = field(default_factory=Counter)
+
+
+def ground(
+    review: FormReview,
+    form: Form,
+    deterministic: list[Finding],
+    model: str,
+    prompt_version: str,
+    selected: frozenset[str] | None = None,
+) -> Grounding:
+    """Keep the model's findings that quote the form and name real indicators; drop and count the rest."""
+    out = Grounding()
+    haystack = normalise(form_text(form))
+    fired = {(f.code, _indicator_of(f.field)) for f in deterministic}
+    seen: set[tuple[str, str, str]] = set()
+    for item in review.findings:
+        reason = _reject(item, form, haystack, fired, seen, selected)
+        if reason:
+            out.dropped[reason] += 1
+            continue
+        seen.add((item.code, item.indicator_id, normalise(item.quote)))
+        out.kept.append(_finding(item, form, model, prompt_version))
+    return out
+
+
+def _reject(
+    item: ModelFinding,
+    form: Form,
+    haystack: str,
+    fired: set[tuple[str, int | None]],
+    seen: set[tuple[str, str, str]],
+    selected: frozenset[str] | None,
+) -> str | None:
+    if selected is not None and item.code not in selected:
+        return "not_selected"
+    quote = normalise(item.quote)
+    if not quote or quote not in haystack:
+        return "quote_not_found"
+    index = _index(item.indicator_id, form)
+    if item.indicator_id and index is None:
+        return "unknown_indicator"
+    if any((code, index) in fired or (code, None) in fired for code in DUPLICATES.get(item.code, ())):
+        return "duplicate_of_rule"
+    if (item.code, item.indicator_id, quote) in seen:
+        return "repeated"
+    return None
+
+
+def _index(indicator: str, form: Form) -> int | None:
+    if not re.fullmatch(r"I\d+", indicator):
+        return None
+    k = int(indicator[1:]) - 1
+    return k if 0 <= k < len(form.indicators) else None
+
+
+def _indicator_of(field_path: str) -> int | None:
+    m = re.match(r"indicators\[(\d+)\]", field_path)
+    return int(m.group(1)) if m else None
+
+
+def _finding(item: ModelFinding, form: Form, model: str, prompt_version: str) -> Finding:
+    rule = REGISTRY[item.code]
+    k = _index(item.indicator_id, form)
+    if k is not None:
+        field_path, location = f"indicators[{k}]", form.indicators[k].location
+    else:
+        field_path, location = "goals.actual", form.goals.actual.location if form.goals.actual else None
+    return Finding(
+        code=rule.code,
+        severity=rule.severity,
+        field=field_path,
+        location=location if isinstance(location, Location) else None,
+        params={"reasoning": item.reasoning, "quote": item.quote},
+        origin="llm",
+        confidence=rule.confidence,
+        quote=item.quote,
+        model=model,
+        prompt_version=prompt_version,
+    )
