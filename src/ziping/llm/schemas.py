@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import copy
+from functools import lru_cache
 from typing import Any, Literal
 
 from pydantic import BaseModel, ConfigDict
@@ -36,8 +37,9 @@ class Ping(Strict):
     echo: str
 
 
+@lru_cache(maxsize=32)
 def strict_schema(model: type[BaseModel]) -> dict[str, Any]:
-    """The model's JSON Schema in the shape strict json_schema mode accepts."""
+    """The model's JSON Schema in the shape strict json_schema mode accepts (shared: do not mutate)."""
     schema = copy.deepcopy(model.model_json_schema())
 
     def visit(node: Any) -> None:
