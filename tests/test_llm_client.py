@@ -72,7 +72,9 @@ def test_tools_mode(server):
 
 
 def test_rejected_mode_falls_back_and_is_remembered(server):
-    rejected = Step(status=400, error={"message": "response_format json_schema is not supported", "type": "invalid_request_error"})
+    rejected = Step(
+        status=400, error={"message": "response_format json_schema is not supported", "type": "invalid_request_error"}
+    )
     server.script = [rejected, Step(content=GOOD)]
 
     async def run():

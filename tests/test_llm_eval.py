@@ -24,7 +24,12 @@ def server():
 
 
 def reply(*findings):
-    return Step(content=json.dumps({"findings": [dict(zip(("code", "indicator_id", "quote", "reasoning"), f)) for f in findings]}, ensure_ascii=False))
+    return Step(
+        content=json.dumps(
+            {"findings": [dict(zip(("code", "indicator_id", "quote", "reasoning"), f)) for f in findings]},
+            ensure_ascii=False,
+        )
+    )
 
 
 def test_gold_set_labels_the_seed_forms_with_a_negative_control():
@@ -55,6 +60,9 @@ def test_missing_gold_folder_is_a_clear_error(tmp_path):
 
 
 def test_ping_reports_mode_latency_and_tokens(server):
-    server.script = [Step(status=400, error={"message": "json_schema is not supported"}), Step(content='{"ok": true, "echo": "自评"}', usage=(30, 8))]
+    server.script = [
+        Step(status=400, error={"message": "json_schema is not supported"}),
+        Step(content='{"ok": true, "echo": "自评"}', usage=(30, 8)),
+    ]
     result = ping(LLMSettings(base_url=server.url, api_key="k", model="fake"))
     assert result.mode == "json_object" and result.echo_ok and result.usage.prompt_tokens == 30 and result.seconds > 0

@@ -31,6 +31,15 @@ class Format(StrEnum):
     json = "json"
 
 
+class CheckFormat(StrEnum):
+    """`check` also writes per-form reports; `parse` keeps text and JSON only."""
+
+    text = "text"
+    json = "json"
+    html = "html"  # one self-contained page per input file
+    md = "md"  # the same report as Markdown
+
+
 class Lang(StrEnum):
     zh = "zh"
     en = "en"
@@ -71,7 +80,7 @@ def _checker(select: list[str] | None, ignore: list[str] | None, profile: str):
 @app.command()
 def check(
     paths: Annotated[list[Path], typer.Argument(help="自评表文件或文件夹 / form files or folders", show_default=False)],
-    format: Annotated[Format, typer.Option("--format", "-f", help="输出格式 / output format")] = Format.text,
+    format: Annotated[CheckFormat, typer.Option("--format", "-f", help="输出格式 / output format")] = CheckFormat.text,
     select: Annotated[
         list[str] | None, typer.Option(help="只运行这些规则（代码或前缀，逗号分隔）/ rule codes or prefixes")
     ] = None,
@@ -81,24 +90,122 @@ def check(
     fail_on: Annotated[
         FailOn, typer.Option(help="出现该级别及以上的问题时退出码为 1 / exit 1 at this severity")
     ] = FailOn.error,
+    out: Annotated[
+        Path | None,
+        typer.Option(
+            "--out",
+            "-o",
+            help="html/md 报告的输出文件；多个输入时为文件夹 / report file, or a folder for several inputs",
+            show_default=False,
+        ),
+    ] = None,
+    llm: Annotated[
+        bool | None, typer.Option("--llm/--no-llm", help="运行大模型叙述检查（会把表格内容发送到端点）/ LLM checks")
+    ] = None,
+    model: Annotated[str | None, typer.Option(help="模型名称 / model name")] = None,
+    base_url: Annotated[str | None, typer.Option(help="OpenAI 兼容端点地址 / endpoint base URL")] = None,
+    preset: Annotated[str | None, typer.Option(help="服务商预设 / provider preset")] = None,
+    mode: Annotated[str | None, typer.Option(help="结构化输出方式 / json_schema|json_object|tools")] = None,
+    concurrency: Annotated[int | None, typer.Option(help="同时进行的请求数 / requests in flight")] = None,
+    no_cache: Annotated[bool, typer.Option("--no-cache", help="不使用大模型回答缓存 / bypass the cache")] = False,
 ) -> None:
     """检查自评表，复核全部结构化字段 / check forms and re-score every structured field."""
     from ziping.checks import expand, tune_gc_for_batch
 
+    if out is not None and format not in (CheckFormat.html, CheckFormat.md):
+        raise _fail("--out 只用于 --format html 或 md")
+    if format is CheckFormat.html and out is None:
+        raise _fail("HTML 报告需要用 --out 指定输出文件（多个输入时为文件夹），例如 --out 自评报告.html")
     checker = _checker(select, ignore, profile)
+    settings = _llm_settings(llm=llm, model=model, base_url=base_url, preset=preset, mode=mode, concurrency=concurrency)
+    reviewer = _reviewer(settings, checker, use_cache=not no_cache)
     tune_gc_for_batch()
+    if format in (CheckFormat.html, CheckFormat.md):
+        counts = _form_reports(checker, paths, format, out, profile, lang.value, reviewer)
+        raise typer.Exit(_exit_code(counts, fail_on))
     results = (checker.check_file(path) for path in expand(paths))
-    if format is Format.json:
+    llm_run = None
+    if reviewer is not None:
+        results = list(results)  # every form is reviewed concurrently before the report starts
+        llm_run = reviewer(results)
+    if format is CheckFormat.json:
         from ziping.reports.contract import write_report
 
-        counts = write_report(results, sys.stdout, profile, lang.value)
+        counts = write_report(results, sys.stdout, profile, lang.value, llm_run)
     else:
         from rich.console import Console
 
         from ziping.reports.text import render
 
-        counts = render(results, Console(soft_wrap=True, highlight=False), lang.value)
+        counts = render(results, Console(soft_wrap=True, highlight=False), lang.value, llm_run)
     raise typer.Exit(_exit_code(counts, fail_on))
+
+
+def _llm_settings(**flags):
+    """LLM settings from flags > environment > ziping.toml > [tool.ziping]; never imports openai."""
+    from ziping.llm.batch import LLMSetupError, check_ready, load_settings
+
+    try:
+        settings = load_settings(enabled=flags.pop("llm"), **flags)
+        if settings.enabled:
+            check_ready(settings)
+    except LLMSetupError as exc:
+        raise _fail(str(exc)) from None
+    return settings
+
+
+def _reviewer(settings, checker, use_cache: bool):
+    """A function that reviews checked files with the LLM, or None when the LLM checks are off."""
+    if not settings.enabled:
+        return None
+    from functools import partial
+
+    from ziping.llm.batch import review
+
+    return partial(review, settings=settings, selected=frozenset(r.code for r in checker.rules), use_cache=use_cache)
+
+
+def _form_reports(
+    checker, paths: list[Path], format: CheckFormat, out: Path | None, profile: str, lang: str, reviewer=None
+):
+    """One HTML or Markdown report per input file: into --out, or Markdown on stdout."""
+    from collections import Counter
+
+    from ziping.checks import expand
+
+    if format is CheckFormat.html:
+        from ziping.reports.html import render_html as render_file
+    else:
+        from ziping.reports.markdown import render_markdown as render_file
+    runs: dict[str, object] = {}
+
+    def check_file(path: Path):
+        result = checker.check_file(path)
+        if reviewer is not None:
+            runs[result.path] = reviewer([result])
+        return result
+
+    def render(result) -> str:
+        return render_file(result, lang=lang, profile=profile, llm=runs.get(result.path))
+
+    if out is None:
+        from ziping.reports.output import write_stream
+
+        return write_stream((check_file(path) for path in expand(paths)), render, sys.stdout)
+    from rich.console import Console
+
+    from ziping.reports.output import OutputError, plan, tally, write_files
+
+    try:
+        pairs = plan(list(expand(paths)), paths, out, format.value)
+    except OutputError as exc:
+        raise _fail(str(exc)) from None
+    counts: Counter[str] = Counter()
+    stderr = Console(stderr=True, soft_wrap=True, highlight=False)
+    for target, result in write_files(pairs, check_file, render):
+        tally(counts, result)
+        stderr.print(f"已写入 {target}")
+    return counts
 
 
 def _exit_code(counts, fail_on: FailOn) -> Exit:
@@ -174,6 +281,182 @@ def schema() -> None:
     from ziping.model import Form
 
     sys.stdout.write(json.dumps(Form.model_json_schema(), ensure_ascii=False, indent=2) + "\n")
+
+
+DEFAULT_DB = Path(".ziping") / "triage.db"  # = ziping.store.DEFAULT_DB, spelled here so --help imports nothing
+DbOption = Annotated[Path, typer.Option("--db", help="结果库（SQLite）路径 / the triage store")]
+
+
+def _since(value: str | None, lang: str):
+    """--since as an aware UTC time; a time without a zone is local time."""
+    if value is None:
+        return None
+    from datetime import UTC, datetime
+
+    from ziping.reports.queue import WORDS
+
+    try:
+        return datetime.fromisoformat(value.strip()).astimezone(UTC)
+    except ValueError:
+        raise _fail(WORDS[lang]["bad_since"].format(value=value)) from None
+
+
+def _open_store(db: Path, lang: str, must_exist: bool = False):
+    from ziping.reports.queue import WORDS
+    from ziping.store import Store, StoreError
+
+    if must_exist and not db.is_file():
+        raise _fail(WORDS[lang]["no_store"].format(path=db))
+    try:
+        return Store(db)
+    except StoreError as exc:
+        raise _fail(str(exc)) from None
+
+
+@app.command()
+def triage(
+    paths: Annotated[
+        list[Path] | None, typer.Argument(help="自评表文件或文件夹 / form files or folders", show_default=False)
+    ] = None,
+    out: Annotated[
+        list[Path] | None,
+        typer.Option("--out", "-o", help="导出队列，可重复；按后缀 .xlsx/.csv/.json/.html / export (repeatable)"),
+    ] = None,
+    db: DbOption = DEFAULT_DB,
+    since: Annotated[
+        str | None, typer.Option(help="只列出此时间之后新增或改动的表 / only forms new since this time")
+    ] = None,
+    explain: Annotated[bool, typer.Option("--explain", help="说明风险分的算法 / print the risk formula")] = False,
+    dry_run: Annotated[
+        bool, typer.Option("--dry-run", help="只统计并估算大模型用量，不检查 / count and estimate only")
+    ] = False,
+    workers: Annotated[
+        int | None, typer.Option(help="进程数；默认超过 200 个文件时用全部核 / processes", show_default=False)
+    ] = None,
+    select: Annotated[list[str] | None, typer.Option(help="只运行这些规则 / rule codes or prefixes")] = None,
+    ignore: Annotated[list[str] | None, typer.Option(help="不运行这些规则 / rule codes or prefixes to skip")] = None,
+    profile: Annotated[str, typer.Option(help="评分标准名称或 TOML 路径 / scoring profile")] = "standard",
+    lang: Annotated[Lang, typer.Option(help="输出语言 / language")] = Lang.zh,
+) -> None:
+    """按风险排序审核队列，增量检查并导出 / rank forms by risk into a review queue, incrementally."""
+    if explain:
+        from ziping.risk import formula
+
+        sys.stdout.write(formula(lang.value) + "\n")
+        return
+    from ziping import triage as tri
+    from ziping.reports import queue
+
+    words = queue.WORDS[lang.value]
+    if not paths:
+        raise _fail(words["no_paths"])
+    for target in out or []:
+        if target.suffix.lower() not in queue.WRITERS:
+            raise _fail(words["bad_out"].format(suffix=target.suffix or "（无）", path=target))
+    if workers is not None and workers < 1:
+        raise _fail(words["bad_workers"].format(value=workers))
+    since_time = _since(since, lang.value)
+    checker = _checker(select, ignore, profile)
+    batch = tri.sources(paths)
+    if dry_run:
+        store = _open_store(db, lang.value) if db.is_file() else None
+        found = tri.estimate(batch, store, checker)
+        prompt, output = tri.PROMPT_TOKENS_PER_CALL, tri.OUTPUT_TOKENS_PER_CALL
+        sys.stdout.write(words["dry_run"].format(**_fields(found), prompt=prompt, output=output) + "\n")
+        return
+    from ziping.reports.progress import BarProgress
+
+    with _open_store(db, lang.value) as store:
+        bar = BarProgress(lang.value)
+        try:
+            stats = tri.run(batch, store, checker, workers, bar)
+        finally:
+            bar.close()
+        rows = tri.select_rows(tri.triage_rows(batch, store, checker, lang.value), since_time)
+    sys.stdout.write(words["ran"].format(**_fields(stats)) + "\n")
+    queue.render_terminal(rows, sys.stdout, lang.value, limit=20)
+    for target in out or []:
+        try:
+            queue.write(rows, target, lang.value)
+        except OSError as exc:
+            raise _fail(words["write_failed"].format(path=target, reason=exc.strerror or exc)) from None
+        sys.stderr.write(words["written"].format(path=target) + "\n")
+    unreadable = sum(1 for row in rows if row.unreadable)
+    if unreadable:
+        sys.stderr.write(words["unreadable"].format(n=unreadable) + "\n")
+        raise typer.Exit(Exit.UNUSABLE)
+
+
+def _fields(record) -> dict:
+    """A slotted dataclass's fields, for formatting a message."""
+    from dataclasses import asdict
+
+    return asdict(record)
+
+
+queue_app = typer.Typer(
+    help="审核队列：标记与列出 / the review queue: mark forms, list them", no_args_is_help=True, add_completion=False
+)
+app.add_typer(queue_app, name="queue")
+
+
+@queue_app.command("mark")
+def queue_mark(
+    form_id: Annotated[str, typer.Argument(metavar="ID", help="表的编号，见队列 / the form's ID", show_default=False)],
+    status: Annotated[str, typer.Argument(metavar="STATUS", help="reviewed | returned | accepted", show_default=False)],
+    note: Annotated[str, typer.Option(help="审阅备注 / a note")] = "",
+    db: DbOption = DEFAULT_DB,
+    lang: Annotated[Lang, typer.Option(help="输出语言 / language")] = Lang.zh,
+) -> None:
+    """标记一张表的审阅状态 / mark a form reviewed, returned or accepted, with a note."""
+    from ziping.reports.queue import WORDS
+    from ziping.store import STATUSES
+    from ziping.triage import STATUS_LABELS
+
+    words = WORDS[lang.value]
+    status = status.strip().lower()
+    if status not in STATUSES:
+        raise _fail(words["bad_status"].format(status=status))
+    with _open_store(db, lang.value, must_exist=True) as store:
+        if not store.form_exists(form_id.strip()):
+            raise _fail(words["unknown_id"].format(id=form_id))
+        store.mark(form_id.strip(), status, note)
+    sys.stdout.write(words["marked"].format(id=form_id, label=STATUS_LABELS[lang.value][status]) + "\n")
+
+
+@queue_app.command("list")
+def queue_list(
+    status: Annotated[
+        str | None, typer.Option(help="reviewed | returned | accepted | pending", show_default=False)
+    ] = None,
+    since: Annotated[str | None, typer.Option(help="只列出此时间之后新增或改动的表 / new since")] = None,
+    db: DbOption = DEFAULT_DB,
+    lang: Annotated[Lang, typer.Option(help="输出语言 / language")] = Lang.zh,
+) -> None:
+    """列出结果库中的全部表，按风险排序 / list every stored form, ranked by risk."""
+    from ziping.reports.queue import WORDS, render_terminal
+    from ziping.store import STATUSES
+    from ziping.triage import queue_rows, select_rows
+
+    words = WORDS[lang.value]
+    if status is not None and status.strip().lower() not in (*STATUSES, "pending"):
+        raise _fail(words["bad_list_status"].format(status=status))
+    since_time = _since(since, lang.value)
+    with _open_store(db, lang.value, must_exist=True) as store:
+        rows = queue_rows(store.files().values(), store.marks(), lang.value)
+    rows = select_rows(rows, since_time, status.strip().lower() if status else None)
+    render_terminal(rows, sys.stdout, lang.value)
+
+
+def _register_llm_commands() -> None:
+    from ziping.cli_llm import cache_app, eval_command, llm_app
+
+    app.add_typer(llm_app, name="llm")
+    app.add_typer(cache_app, name="cache")
+    app.command("eval")(eval_command)
+
+
+_register_llm_commands()
 
 
 def main() -> None:

@@ -194,9 +194,7 @@ class StructuredClient:
                 {"role": "system", "content": f"只输出一个 JSON 对象，符合以下 JSON Schema：{schema_text}"},
             ]
         else:
-            request["tools"] = [
-                {"type": "function", "function": {"name": name, "parameters": schema, "strict": True}}
-            ]
+            request["tools"] = [{"type": "function", "function": {"name": name, "parameters": schema, "strict": True}}]
             request["tool_choice"] = {"type": "function", "function": {"name": name}}
         # Structured-output fields go in extra_body as plain JSON: the SDK otherwise walks the whole schema
         # through its TypedDict transform on every call (about 2 ms each, the largest client cost).
@@ -264,10 +262,14 @@ class StructuredClient:
         if isinstance(exc, openai.APITimeoutError):
             return LLMError("transport", "请求大模型端点超时（已重试）", "the endpoint timed out (after retries)")
         if isinstance(exc, openai.APIConnectionError):
-            return LLMError("transport", "无法连接大模型端点（已重试）", "cannot connect to the endpoint (after retries)")
+            return LLMError(
+                "transport", "无法连接大模型端点（已重试）", "cannot connect to the endpoint (after retries)"
+            )
         if isinstance(exc, openai.APIStatusError):
             return LLMError(
-                "transport", f"大模型端点出错（HTTP {status}，已重试）", f"the endpoint failed (HTTP {status}, after retries)"
+                "transport",
+                f"大模型端点出错（HTTP {status}，已重试）",
+                f"the endpoint failed (HTTP {status}, after retries)",
             )
         return LLMError("transport", f"调用大模型失败：{type(exc).__name__}", f"LLM call failed: {type(exc).__name__}")
 

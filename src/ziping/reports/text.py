@@ -84,7 +84,9 @@ def _figures_line(result: FormResult, lang: str) -> str:
     return "    " + "；".join(parts)
 
 
-def render(results: Iterable[FileResult], console: Console, lang: str = "zh", llm: LLMRun | None = None) -> Counter[str]:
+def render(
+    results: Iterable[FileResult], console: Console, lang: str = "zh", llm: LLMRun | None = None
+) -> Counter[str]:
     """Print each file as it comes; returns counts by severity."""
     from rich.markup import escape
 

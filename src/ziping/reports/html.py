@@ -1,0 +1,52 @@
+"""The per-form HTML report: one self-contained page per file (inline styles, no scripts, no network)."""
+
+from __future__ import annotations
+
+from functools import lru_cache
+from typing import TYPE_CHECKING
+
+from ziping.checks import FileResult
+from ziping.reports.formview import FileView, file_view
+
+if TYPE_CHECKING:
+    from jinja2 import Environment
+
+    from ziping.llm.run import LLMRun
+
+
+@lru_cache(maxsize=1)
+def _environment() -> Environment:
+    # jinja2 is imported here, not at module level, so `ziping --help` does not pay for it.
+    from jinja2 import Environment, PackageLoader, StrictUndefined
+
+    return Environment(
+        loader=PackageLoader("ziping.reports", "templates"),
+        autoescape=True,  # every value comes from a form someone else filled in
+        undefined=StrictUndefined,  # a misspelt name in the template fails loudly, not as blank text
+        trim_blocks=True,
+        lstrip_blocks=True,
+    )
+
+
+def render_view(view: FileView) -> str:
+    """The page for an already built report view."""
+    title = view.forms[0].heading if len(view.forms) == 1 else view.path
+    return (
+        _environment()
+        .get_template("form.html.j2")
+        .render(
+            w=view.words,
+            html_lang="zh-CN" if view.lang == "zh" else "en",
+            page_title=f"{title} · {view.words['title']}",
+            path=view.path,
+            llm_note=view.llm_note,
+            error=view.error,
+            forms=view.forms,
+            footer=view.footer,
+        )
+    )
+
+
+def render_html(result: FileResult, lang: str = "zh", profile: str = "standard", llm: LLMRun | None = None) -> str:
+    """The HTML report of one checked file."""
+    return render_view(file_view(result, lang, profile, llm))

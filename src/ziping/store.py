@@ -1,0 +1,260 @@
+"""The incremental triage store: checked results by content key, the files seen, reviewer marks (SQLite).
+
+One SQLite file, WAL mode: readers never block the writer, and writers take turns through
+`BEGIN IMMEDIATE` transactions and a busy timeout, so two runs on one store cannot corrupt it.
+Only the standard library is used (no ORM), so opening the store is cheap.
+"""
+
+from __future__ import annotations
+
+import os
+import sqlite3
+from collections.abc import Iterable, Iterator, Sequence
+from contextlib import contextmanager
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from pathlib import Path
+
+DEFAULT_DB = Path(".ziping") / "triage.db"
+SCHEMA_VERSION = 1
+STATUSES = ("reviewed", "returned", "accepted")
+BUSY_TIMEOUT_MS = 60_000  # a long batch commits every chunk; another run waits its turn, not fails
+
+SCHEMA = """
+CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);
+CREATE TABLE IF NOT EXISTS results (
+    key TEXT PRIMARY KEY,          -- sha256 of the parts below
+    content_sha256 TEXT NOT NULL,
+    ruleset TEXT NOT NULL,
+    profile TEXT NOT NULL,
+    prompt_versions TEXT NOT NULL,
+    model TEXT NOT NULL,
+    forms INTEGER NOT NULL,
+    payload TEXT NOT NULL,         -- JSON: {"error": finding | null, "forms": [form, ...]}
+    checked_at TEXT NOT NULL
+);
+CREATE TABLE IF NOT EXISTS files (
+    path TEXT PRIMARY KEY,         -- absolute path
+    content_sha256 TEXT NOT NULL,
+    result_key TEXT NOT NULL,
+    changed_at TEXT NOT NULL       -- when this content was first seen at this path
+);
+CREATE INDEX IF NOT EXISTS files_by_content ON files (content_sha256);
+CREATE TABLE IF NOT EXISTS marks (
+    form_id TEXT PRIMARY KEY,
+    status TEXT NOT NULL,
+    note TEXT NOT NULL DEFAULT '',
+    marked_at TEXT NOT NULL
+);
+"""
+
+
+class StoreError(RuntimeError):
+    """The store cannot be opened or used; the message says why, in Chinese."""
+
+
+@dataclass(frozen=True, slots=True)
+class Mark:
+    """A reviewer's status and note on one form."""
+
+    status: str
+    note: str
+    marked_at: str
+
+
+@dataclass(frozen=True, slots=True)
+class Checked:
+    """One checked file, ready to be stored: its content hash, result key and payload."""
+
+    path: str
+    content_sha256: str
+    key: str
+    forms: int
+    payload: str
+
+
+@dataclass(frozen=True, slots=True)
+class FileEntry:
+    """A file the store knows, with its current result."""
+
+    path: str
+    content_sha256: str
+    result_key: str
+    changed_at: str
+    payload: str | None
+
+
+def now() -> str:
+    """UTC time as stored: fixed-width ISO 8601, so strings sort as times do."""
+    return datetime.now(UTC).isoformat(timespec="microseconds")
+
+
+def form_id(content_sha256: str, index: int) -> str:
+    """A form's ID for reviewers: its file's content hash (10 hex digits) and its place in the file."""
+    return f"{content_sha256[:10]}-{index}"
+
+
+class Store:
+    """An open store; use as a context manager so the connection is closed."""
+
+    def __init__(self, path: str | Path = DEFAULT_DB) -> None:
+        self.path = Path(path)
+        try:
+            self.path.parent.mkdir(parents=True, exist_ok=True)
+            # isolation_level=None: transactions are explicit (BEGIN IMMEDIATE), not sqlite3's implicit ones.
+            self.db = sqlite3.connect(self.path, timeout=BUSY_TIMEOUT_MS / 1000, isolation_level=None)
+            self.db.execute(f"PRAGMA busy_timeout = {BUSY_TIMEOUT_MS}")
+            self.db.execute("PRAGMA journal_mode = WAL")
+            # In WAL mode NORMAL loses no committed transaction on a crash of the process, only on power loss.
+            self.db.execute("PRAGMA synchronous = NORMAL")
+            with self.transaction():
+                for statement in SCHEMA.split(";"):
+                    if statement.strip():
+                        self.db.execute(statement)
+                self.db.execute(
+                    "INSERT OR IGNORE INTO meta (key, value) VALUES ('schema_version', ?)", (str(SCHEMA_VERSION),)
+                )
+        except (sqlite3.Error, OSError) as exc:
+            raise StoreError(f"无法打开结果库 {self.path}：{_reason(exc)}") from None
+
+    def __enter__(self) -> Store:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
+    def close(self) -> None:
+        self.db.close()
+
+    @contextmanager
+    def transaction(self) -> Iterator[sqlite3.Connection]:
+        """One writer at a time: the write lock is taken at BEGIN, not at the first write."""
+        self.db.execute("BEGIN IMMEDIATE")
+        try:
+            yield self.db
+        except BaseException:
+            self.db.execute("ROLLBACK")
+            raise
+        self.db.execute("COMMIT")
+
+    def known_keys(self, keys: Iterable[str]) -> set[str]:
+        """Which of these result keys are stored."""
+        return set(self.forms_of(keys))
+
+    def forms_of(self, keys: Iterable[str]) -> dict[str, int]:
+        """How many forms each stored result holds."""
+        out: dict[str, int] = {}
+        batch = list(keys)
+        for start in range(0, len(batch), 500):  # SQLite bounds the number of host parameters
+            part = batch[start : start + 500]
+            rows = self.db.execute(f"SELECT key, forms FROM results WHERE key IN ({','.join('?' * len(part))})", part)
+            out.update(rows)
+        return out
+
+    def put(self, checked: Sequence[Checked], parts: dict[str, str]) -> None:
+        """Store checked files and point their paths at the results, in one transaction."""
+        stamp = now()
+        with self.transaction() as db:
+            db.executemany(
+                "INSERT OR REPLACE INTO results (key, content_sha256, ruleset, profile, prompt_versions, model,"
+                " forms, payload, checked_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                [
+                    (
+                        c.key,
+                        c.content_sha256,
+                        parts["ruleset"],
+                        parts["profile"],
+                        parts["prompt_versions"],
+                        parts["model"],
+                        c.forms,
+                        c.payload,
+                        stamp,
+                    )
+                    for c in checked
+                ],
+            )
+            self._point(db, [(c.path, c.content_sha256, c.key) for c in checked], stamp)
+
+    def point(self, files: Sequence[tuple[str, str, str]]) -> None:
+        """Record that paths now hold contents whose results are already stored."""
+        with self.transaction() as db:
+            self._point(db, files, now())
+
+    @staticmethod
+    def _point(db: sqlite3.Connection, files: Sequence[tuple[str, str, str]], stamp: str) -> None:
+        # changed_at moves only when the content at a path changes: that is what `--since` lists.
+        db.executemany(
+            "INSERT INTO files (path, content_sha256, result_key, changed_at) VALUES (?, ?, ?, ?)"
+            " ON CONFLICT (path) DO UPDATE SET result_key = excluded.result_key,"
+            " changed_at = CASE WHEN files.content_sha256 = excluded.content_sha256"
+            " THEN files.changed_at ELSE excluded.changed_at END,"
+            " content_sha256 = excluded.content_sha256",
+            [(path, sha, key, stamp) for path, sha, key in files],
+        )
+
+    def files(self, paths: Sequence[str] | None = None) -> dict[str, FileEntry]:
+        """The stored files (all, or those named) with their current payloads."""
+        query = (
+            "SELECT f.path, f.content_sha256, f.result_key, f.changed_at, r.payload"
+            " FROM files f LEFT JOIN results r ON r.key = f.result_key"
+        )
+        if paths is None:
+            return {row[0]: FileEntry(*row) for row in self.db.execute(query)}
+        out: dict[str, FileEntry] = {}
+        names = list(paths)
+        for start in range(0, len(names), 500):
+            part = names[start : start + 500]
+            rows = self.db.execute(f"{query} WHERE f.path IN ({','.join('?' * len(part))})", part)
+            out.update((row[0], FileEntry(*row)) for row in rows)
+        return out
+
+    def form_exists(self, form: str) -> bool:
+        """Whether a form ID names a form of a file the store knows."""
+        sha_prefix, _, index = form.rpartition("-")
+        if len(sha_prefix) != 10 or not index.isdigit():
+            return False
+        row = self.db.execute(
+            "SELECT MAX(r.forms) FROM files f JOIN results r ON r.key = f.result_key"
+            " WHERE substr(f.content_sha256, 1, 10) = ?",
+            (sha_prefix.lower(),),
+        ).fetchone()
+        if row is None or row[0] is None:
+            return False
+        # Index 0 is the row of a file that could not be read (it has no forms).
+        return int(index) <= row[0] if row[0] else int(index) == 0
+
+    def mark(self, form: str, status: str, note: str = "") -> Mark:
+        """Set a reviewer's status and note on a form (the last mark wins)."""
+        if status not in STATUSES:
+            raise ValueError(status)
+        mark = Mark(status, note, now())
+        with self.transaction() as db:
+            db.execute(
+                "INSERT OR REPLACE INTO marks (form_id, status, note, marked_at) VALUES (?, ?, ?, ?)",
+                (form, mark.status, mark.note, mark.marked_at),
+            )
+        return mark
+
+    def marks(self) -> dict[str, Mark]:
+        """Every reviewer mark by form ID."""
+        return {row[0]: Mark(*row[1:]) for row in self.db.execute("SELECT form_id, status, note, marked_at FROM marks")}
+
+    def integrity(self) -> str:
+        """SQLite's own integrity check ("ok" when the file is sound)."""
+        return self.db.execute("PRAGMA integrity_check").fetchone()[0]
+
+
+def _reason(exc: BaseException) -> str:
+    text = str(exc)
+    if "not a database" in text or "malformed" in text:
+        return "不是 ziping 结果库（文件已损坏或是其他文件）"
+    if "unable to open" in text or isinstance(exc, IsADirectoryError | PermissionError | NotADirectoryError):
+        return "无法打开该路径（是目录、无权限或上级不是目录）"
+    if "locked" in text or "busy" in text:
+        return "结果库被另一个进程长时间占用"
+    return text
+
+
+def absolute(path: str | Path) -> str:
+    """A path as the store keys it: absolute, without resolving symbolic links."""
+    return os.path.abspath(path)

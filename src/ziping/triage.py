@@ -1,0 +1,524 @@
+"""Triage: check a batch incrementally into the store, then rank every form by risk into queue rows.
+
+A file is checked only when no result is stored under its key (content hash + rule-set version +
+profile + prompt versions + model). Checking runs in a process pool for large batches; the parent
+writes each finished chunk to the store in its own transaction, so an interrupted run keeps
+everything it finished.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+import signal
+import stat
+from collections.abc import Callable, Iterable, Sequence
+from concurrent.futures import FIRST_COMPLETED, Future, ProcessPoolExecutor, wait
+from dataclasses import dataclass, field
+from datetime import datetime
+from multiprocessing import get_context
+from pathlib import Path
+from typing import Any
+
+from ziping import __version__
+from ziping.checks import Checker, FileResult, expand, tune_gc_for_batch
+from ziping.findings import Finding, Severity
+from ziping.reports.contract import finding_json, form_json
+from ziping.risk import assess, weight_of
+from ziping.rules import REGISTRY
+from ziping.store import Checked, FileEntry, Mark, Store, absolute, form_id
+
+# Triage does not run the LLM layer yet: its prompt versions and model are part of the key already,
+# so results checked without it are not mistaken for results checked with it later.
+PROMPT_VERSIONS = ""
+MODEL = ""
+CHUNK = 32  # files per pool task: large enough to amortise pickling, small enough to stream
+PARALLEL_FROM = 200  # below this many files to check, a pool's start-up costs more than it saves
+
+LLM_STATUS = {"zh": "未启用", "en": "skipped"}
+STATUS_LABELS = {
+    "zh": {"reviewed": "已审阅", "returned": "已退回", "accepted": "已通过", None: "待审阅"},
+    "en": {"reviewed": "reviewed", "returned": "returned", "accepted": "accepted", None: "pending"},
+}
+
+# Assumptions of the --dry-run estimate (triage does not call the LLM yet): one call per form;
+# a CJK character counts as one token and four other characters as one, which errs on the high
+# side for the Chinese tokenizers of DeepSeek, Qwen and GLM.
+PROMPT_TOKENS_PER_CALL = 1_200  # instructions, output schema and the deterministic facts
+OUTPUT_TOKENS_PER_CALL = 600  # a structured answer with a few quoted findings
+
+
+@dataclass(frozen=True, slots=True)
+class KeyParts:
+    """Everything besides the content that decides a stored result."""
+
+    ruleset: str
+    profile: str
+    prompt_versions: str = PROMPT_VERSIONS
+    model: str = MODEL
+
+    def key(self, content_sha256: str) -> str:
+        parts = (content_sha256, self.ruleset, self.profile, self.prompt_versions, self.model)
+        return hashlib.sha256("\x1f".join(parts).encode()).hexdigest()
+
+    def as_dict(self) -> dict[str, str]:
+        return {
+            "ruleset": self.ruleset,
+            "profile": self.profile,
+            "prompt_versions": self.prompt_versions,
+            "model": self.model,
+        }
+
+
+def key_parts(checker: Checker) -> KeyParts:
+    """The rule-set version (the tool's version and the selected rules) and the profile's identity."""
+    rules = ",".join(f"{rule.code}:{rule.severity.value}" for rule in sorted(checker.rules, key=lambda r: r.code))
+    ruleset = hashlib.sha256(f"{__version__}|{rules}".encode()).hexdigest()[:16]
+    # The profile's content, not only its name: an edited TOML file must invalidate its results.
+    profile = checker.profile
+    profile_hash = hashlib.sha256(profile.model_dump_json().encode()).hexdigest()[:12]
+    return KeyParts(ruleset, f"{profile.name}@{profile_hash}")
+
+
+@dataclass(slots=True)
+class Source:
+    """One file of the batch: its path as shown, its absolute path and its content hash."""
+
+    shown: str
+    path: str
+    content_sha256: str | None  # None: not a regular file that could be opened
+
+
+def hash_file(path: str) -> str | None:
+    """sha256 of a regular file's content, or None when it cannot be read (the checker says why)."""
+    try:
+        if not stat.S_ISREG(os.stat(path).st_mode):  # a FIFO would block the batch forever
+            return None
+        with open(path, "rb") as fh:
+            return hashlib.sha256(fh.read()).hexdigest()
+    except OSError:
+        return None
+
+
+def sources(paths: Sequence[str | Path]) -> list[Source]:
+    """The batch's files, hashed, each file once."""
+    seen: set[str] = set()
+    out = []
+    for path in expand(paths):
+        full = absolute(path)
+        if full not in seen:
+            seen.add(full)
+            out.append(Source(str(path), full, hash_file(full)))
+    return out
+
+
+def _record(finding: Finding) -> dict[str, Any]:
+    """A finding as stored: the contract's record in Chinese plus the English message and place."""
+    rule = REGISTRY[finding.code]
+    record = finding_json(finding, "zh")
+    record["message_en"] = rule.message(finding, "en")
+    record["formula_en"] = rule.formula(finding, "en")
+    record["where"] = finding.location.describe("zh") if finding.location else ""
+    record["where_en"] = finding.location.describe("en") if finding.location else ""
+    return record
+
+
+def payload(result: FileResult) -> str:
+    """A checked file as stored (both languages, so exports in either need no re-check)."""
+    forms = []
+    for form_result in result.forms:
+        form = form_json(form_result, "zh")
+        form["findings"] = [_record(f) for f in form_result.findings]
+        form["llm_status"] = getattr(form_result, "llm_status", "skipped")
+        forms.append(form)
+    data = {"error": _record(result.error) if result.error else None, "forms": forms}
+    return json.dumps(data, ensure_ascii=False, separators=(",", ":"))
+
+
+def internal_error(exc: Exception) -> Finding:
+    """ZP009 for a defect met while checking a file, as Checker.check_file makes it."""
+    rule = REGISTRY["ZP009"]
+    return Finding(
+        rule.code, rule.severity, "file", None, {"reason": type(exc).__name__, "reason_en": type(exc).__name__}
+    )
+
+
+_WORKER_CHECKER: Checker | None = None
+
+
+def _init_worker(checker: Checker) -> None:
+    global _WORKER_CHECKER
+    _WORKER_CHECKER = checker
+    tune_gc_for_batch()
+    # Ctrl-C is the parent's to handle: it lets running chunks finish and stores them.
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
+
+
+def check_chunk(paths: Sequence[str], checker: Checker | None = None) -> list[tuple[str, str, int, str]]:
+    """Check files: (path, content hash, forms, payload) each; hashed from the bytes actually checked."""
+    checker = checker or _WORKER_CHECKER
+    assert checker is not None
+    out = []
+    for path in paths:
+        try:
+            with open(path, "rb") as fh:
+                data = fh.read()
+        except OSError:
+            continue  # gone since it was hashed: the parent reports it as unreadable
+        try:
+            result = checker.check_bytes(data, path)
+        except Exception as exc:  # noqa: BLE001 -- a defect on one file must not stop a batch
+            result = FileResult(path, error=internal_error(exc))
+        out.append((path, hashlib.sha256(data).hexdigest(), len(result.forms), payload(result)))
+    return out
+
+
+class Progress:
+    """What a run reports while it checks; the CLI draws it, tests count it."""
+
+    def start(self, files: int) -> None: ...
+
+    def advance(self, files: int, forms: int) -> None: ...
+
+
+@dataclass(slots=True)
+class RunStats:
+    """What a run did: the counts a test asserts on (checked_files is the checking work)."""
+
+    files: int = 0
+    checked_files: int = 0
+    checked_forms: int = 0
+    reused_files: int = 0
+    workers: int = 1
+
+
+def default_workers(files_to_check: int) -> int:
+    """All cores for a large batch, one otherwise."""
+    return (os.cpu_count() or 1) if files_to_check > PARALLEL_FROM else 1
+
+
+def run(
+    batch: Sequence[Source],
+    store: Store,
+    checker: Checker,
+    workers: int | None = None,
+    progress: Progress | None = None,
+) -> RunStats:
+    """Check what the store does not hold yet; point every path at its result."""
+    progress = progress or Progress()
+    parts = key_parts(checker)
+    readable = [s for s in batch if s.content_sha256 is not None]
+    keys = {s.path: parts.key(s.content_sha256) for s in readable}  # type: ignore[arg-type]
+    known = store.known_keys(set(keys.values()))
+    reused = [s for s in readable if keys[s.path] in known]
+    todo = [s.path for s in readable if keys[s.path] not in known]
+    # The paths of unchanged results are written only when they moved, so an unchanged folder writes nothing.
+    current = store.files([s.path for s in reused])
+    moved = [
+        (s.path, s.content_sha256, keys[s.path])
+        for s in reused
+        if s.path not in current or current[s.path].result_key != keys[s.path]
+    ]
+    if moved:
+        store.point(moved)  # type: ignore[arg-type]
+    stats = RunStats(files=len(batch), reused_files=len(reused))
+    stats.workers = workers or default_workers(len(todo))
+    chunks = [todo[k : k + CHUNK] for k in range(0, len(todo), CHUNK)]
+
+    def save(results: list[tuple[str, str, int, str]]) -> None:
+        checked = [Checked(path, sha, parts.key(sha), forms, data) for path, sha, forms, data in results]
+        if checked:
+            store.put(checked, parts.as_dict())
+        stats.checked_files += len(checked)
+        stats.checked_forms += sum(c.forms for c in checked)
+        progress.advance(len(checked), sum(c.forms for c in checked))
+
+    if stats.workers <= 1 or len(chunks) <= 1:
+        stats.workers = 1
+        tune_gc_for_batch()
+        progress.start(len(todo))
+        for chunk in chunks:
+            save(check_chunk(chunk, checker))
+        return stats
+    _run_pool(chunks, checker, stats.workers, save, lambda: progress.start(len(todo)))
+    return stats
+
+
+def _run_pool(
+    chunks: list[list[str]],
+    checker: Checker,
+    workers: int,
+    save: Callable[[list[tuple[str, str, int, str]]], None],
+    started: Callable[[], None],
+) -> None:
+    """Chunks through a process pool, a bounded number in flight, each saved as it finishes."""
+    # fork: workers inherit the loaded rules instead of importing them again (spawn costs ~0.4 s each
+    # and re-runs the caller's __main__). Python forks all workers at the first submit; that happens
+    # before `started` draws the progress bar, so no other thread of ours exists when they fork.
+    pool = ProcessPoolExecutor(workers, mp_context=get_context("fork"), initializer=_init_worker, initargs=(checker,))
+    pending: set[Future] = set()
+    queue = iter(chunks)
+    try:
+        pool.submit(int).result()
+        started()
+        while True:
+            while len(pending) < workers * 2 and (chunk := next(queue, None)) is not None:
+                pending.add(pool.submit(check_chunk, chunk))
+            if not pending:
+                break
+            done, pending = wait(pending, return_when=FIRST_COMPLETED)
+            for future in done:
+                save(future.result())
+    except KeyboardInterrupt:
+        # Keep what the workers are finishing; drop what has not started.
+        for future in pending:
+            future.cancel()
+        for future in pending:
+            if not future.cancelled():
+                save(future.result())
+        raise
+    finally:
+        pool.shutdown(wait=True, cancel_futures=True)
+
+
+# ── the queue ────────────────────────────────────────────────────────────────────────────────
+
+
+@dataclass(slots=True)
+class QueueRow:
+    """One row of the queue: a form, or a file that could not be read."""
+
+    rank: int
+    form_id: str
+    risk: float
+    explanation: str
+    discrepancy: float
+    file: str
+    form_index: int | None
+    project_code: str | None = None
+    project_name: str | None = None
+    unit: str | None = None
+    year: int | None = None
+    declared_total: float | None = None
+    computed_total: float | None = None
+    declared_grade: str | None = None
+    computed_grade: str | None = None
+    errors: int = 0
+    warnings: int = 0
+    infos: int = 0
+    top: list[str] = field(default_factory=list)
+    llm_status: str = ""
+    status: str | None = None
+    status_label: str = ""
+    note: str = ""
+    changed_at: str | None = None
+    findings: list[dict[str, Any]] = field(default_factory=list)
+
+    @property
+    def unreadable(self) -> bool:
+        return self.form_index == 0
+
+
+def shown_path(path: str) -> str:
+    """A stored absolute path as a reviewer reads it: relative to the current folder when inside it."""
+    try:
+        rel = os.path.relpath(path)
+    except ValueError:  # another drive (Windows)
+        return path
+    return path if rel.startswith("..") else rel
+
+
+def _finding_view(record: dict[str, Any], lang: str) -> dict[str, Any]:
+    en = lang == "en"
+    return {
+        "code": record["code"],
+        "severity": record["severity"],
+        "severity_label": Severity(record["severity"]).label(lang),
+        "field": record["field"],
+        "declared": record["declared"],
+        "expected": record["expected"],
+        "message": record["message_en"] if en else record["message"],
+        "where": record["where_en"] if en else record["where"],
+        "origin": record.get("origin", "rule"),
+    }
+
+
+def _line(view: dict[str, Any], lang: str) -> str:
+    where = view["where"]
+    suffix = (f"（{where}）" if lang == "zh" else f" ({where})") if where else ""
+    return f"{view['severity_label']} {view['code']} {view['message']}{suffix}"
+
+
+def _row(
+    path: str,
+    content_sha256: str | None,
+    index: int,
+    form: dict[str, Any] | None,
+    records: list[dict[str, Any]],
+    changed_at: str | None,
+    lang: str,
+) -> QueueRow:
+    risk = assess(records)
+    views = [_finding_view(r, lang) for r in records]
+    # The top findings are the heaviest; among equals the form's own order (errors first) stays.
+    heaviest = sorted(range(len(records)), key=lambda k: -weight_of(records[k]).weight)[:3]
+    counts = {s: sum(1 for r in records if r["severity"] == s) for s in ("error", "warning", "info")}
+    row = QueueRow(
+        rank=0,
+        form_id=form_id(content_sha256, index) if content_sha256 else "",
+        risk=risk.score,
+        explanation=risk.explain(lang),
+        discrepancy=risk.discrepancy,
+        file=path,
+        form_index=index,
+        errors=counts["error"],
+        warnings=counts["warning"],
+        infos=counts["info"],
+        top=[_line(views[k], lang) for k in heaviest],
+        llm_status=LLM_STATUS[lang] if (form or {}).get("llm_status", "skipped") == "skipped" else form["llm_status"],
+        changed_at=changed_at,
+        findings=views,
+    )
+    if form is not None:
+        row.project_code = form["project_code"]
+        row.project_name = form["project_name"]
+        row.unit = form["implementing_unit"]
+        row.year = form["year"]
+        row.declared_total = form["declared"]["total_score"]
+        row.computed_total = form["computed"]["total_score"]
+        row.declared_grade = form["declared"]["grade"]
+        row.computed_grade = form["computed"]["grade"]
+    return row
+
+
+def rows_of_file(
+    path: str, content_sha256: str | None, data: dict[str, Any], changed_at: str | None, lang: str
+) -> list[QueueRow]:
+    """A stored file's rows: one per form, or one for the file when it could not be read."""
+    if data["error"] is not None:
+        return [_row(path, content_sha256, 0, None, [data["error"]], changed_at, lang)]
+    return [
+        _row(path, content_sha256, form["index"], form, form["findings"], changed_at, lang) for form in data["forms"]
+    ]
+
+
+def rank(rows: list[QueueRow], marks: dict[str, Mark], lang: str) -> list[QueueRow]:
+    """Unreadable files first, then by risk, ties by discrepancy; marks attached; ranks numbered."""
+    rows.sort(key=lambda r: (not r.unreadable, -r.risk, -r.discrepancy, r.file, r.form_index or 0))
+    labels = STATUS_LABELS[lang]
+    for k, row in enumerate(rows, start=1):
+        row.rank = k
+        mark = marks.get(row.form_id)
+        row.status = mark.status if mark else None
+        row.status_label = labels[row.status]
+        row.note = mark.note if mark else ""
+    return rows
+
+
+def queue_rows(
+    entries: Iterable[FileEntry],
+    marks: dict[str, Mark],
+    lang: str = "zh",
+    extra: Iterable[QueueRow] = (),
+) -> list[QueueRow]:
+    """The ranked queue from stored files (and rows for files the store could not hold)."""
+    rows = list(extra)
+    for entry in entries:
+        if entry.payload is None:
+            continue
+        rows.extend(
+            rows_of_file(
+                shown_path(entry.path), entry.content_sha256, json.loads(entry.payload), entry.changed_at, lang
+            )
+        )
+    return rank(rows, marks, lang)
+
+
+def select_rows(rows: list[QueueRow], since: datetime | None = None, status: str | None = None) -> list[QueueRow]:
+    """The rows new since a time and/or with one reviewer status ("pending": not marked); ranks kept."""
+    if since is not None:
+        stamp = since.isoformat(timespec="microseconds")
+        rows = [r for r in rows if r.changed_at is None or r.changed_at >= stamp]
+    if status is not None:
+        wanted = None if status == "pending" else status
+        rows = [r for r in rows if r.status == wanted]
+    return rows
+
+
+def unread_rows(batch: Sequence[Source], checker: Checker, lang: str) -> list[QueueRow]:
+    """Rows for files that could not even be opened (missing, not regular): checked here, never stored."""
+    rows = []
+    for source in batch:
+        if source.content_sha256 is None:
+            result = checker.check_file(source.path)
+            data = json.loads(payload(result))
+            rows.extend(rows_of_file(source.shown, None, data, None, lang))
+    return rows
+
+
+def triage_rows(batch: Sequence[Source], store: Store, checker: Checker, lang: str) -> list[QueueRow]:
+    """The ranked queue of one batch, read back from the store."""
+    entries = store.files([s.path for s in batch if s.content_sha256 is not None])
+    return queue_rows(entries.values(), store.marks(), lang, unread_rows(batch, checker, lang))
+
+
+# ── the dry run ──────────────────────────────────────────────────────────────────────────────
+
+
+@dataclass(slots=True)
+class Estimate:
+    """What a run would do: files and forms, and the LLM calls and tokens it would need (estimated)."""
+
+    files: int = 0
+    forms: int = 0
+    unreadable: int = 0
+    stored_files: int = 0  # already in the store under the current key: no work at all
+    stored_forms: int = 0
+    llm_calls: int = 0  # for the forms not yet stored
+    input_tokens: int = 0
+    output_tokens: int = 0
+
+
+def tokens_of(text: str) -> int:
+    """Estimated tokens of a text (see the assumptions above PROMPT_TOKENS_PER_CALL)."""
+    cjk = sum(1 for ch in text if ch >= "\u2e80")
+    return cjk + (len(text) - cjk + 3) // 4
+
+
+def estimate(batch: Sequence[Source], store: Store | None, checker: Checker) -> Estimate:
+    """Count the batch's forms and estimate the LLM cost, storing nothing (no store: nothing is stored yet)."""
+    from ziping.readers import read_bytes
+    from ziping.readers.encoding import UndecodableError, decode
+
+    parts = key_parts(checker)
+    result = Estimate(files=len(batch))
+    keys = [parts.key(s.content_sha256) for s in batch if s.content_sha256]
+    stored_forms = store.forms_of(keys) if store is not None else {}
+    known = set(stored_forms)
+    for source in batch:
+        key = parts.key(source.content_sha256) if source.content_sha256 else None
+        if key in known:
+            result.unreadable += stored_forms[key] == 0  # a stored file without forms could not be read
+            result.stored_files += 1
+            result.stored_forms += stored_forms[key]
+            result.forms += stored_forms[key]
+            continue
+        try:
+            data = Path(source.path).read_bytes() if source.content_sha256 else b""
+            read = read_bytes(data, source.path)
+        except Exception:  # noqa: BLE001 -- the dry run reports, it does not stop on a bad file
+            read = None
+        if read is None or read.problem is not None or not read.forms:
+            result.unreadable += 1
+            continue
+        try:
+            text, _ = decode(data)
+        except UndecodableError:
+            text = ""
+        forms = len(read.forms)
+        result.forms += forms
+        result.llm_calls += forms
+        result.input_tokens += tokens_of(text) + forms * PROMPT_TOKENS_PER_CALL
+        result.output_tokens += forms * OUTPUT_TOKENS_PER_CALL
+    return result

@@ -1,0 +1,86 @@
+"""The incremental store: what is re-checked, --since, the key, WAL, and two processes writing at once."""
+
+from __future__ import annotations
+
+import multiprocessing
+import sqlite3
+import time
+from datetime import UTC, datetime
+
+import pytest
+
+from ziping.checks import Checker
+from ziping.store import Checked, Store, StoreError
+from ziping.triage import key_parts, run, select_rows, sources, triage_rows
+
+from .triage_corpus import make_corpus
+
+
+@pytest.fixture
+def folder(tmp_path):
+    return make_corpus(tmp_path / "inbox", 24)
+
+
+def test_only_the_changed_file_is_checked_again(tmp_path, folder):
+    checker = Checker.create()
+    with Store(tmp_path / "t.db") as store:
+        first = run(sources([folder.root]), store, checker)
+        assert first.checked_files == 24 + len(folder.unreadable) and first.reused_files == 0
+        assert run(sources([folder.root]), store, checker).checked_files == 0
+        before = datetime.now(UTC)
+        time.sleep(0.01)
+        changed = folder.clean[0]
+        changed.write_bytes(changed.read_bytes().replace(b"\n", b"\n\n", 1))
+        again = run(sources([folder.root]), store, checker)
+        assert (again.checked_files, again.reused_files) == (1, first.checked_files - 1)
+        rows = triage_rows(sources([folder.root]), store, checker, "zh")
+        new = select_rows(rows, since=before)
+        assert len(new) == 1 and new[0].file.endswith(changed.name)
+
+
+def test_the_key_covers_rules_and_profile(tmp_path, folder):
+    full, fewer = Checker.create(), Checker.create(ignore_codes=["ZP205"])
+    assert key_parts(full).ruleset != key_parts(fewer).ruleset
+    assert key_parts(full).profile.startswith("standard@")
+    with Store(tmp_path / "t.db") as store:
+        run(sources([folder.root]), store, full)
+        # Another rule set is other results: every file is checked again, and both stay stored.
+        assert run(sources([folder.root]), store, fewer).checked_files == 24 + len(folder.unreadable)
+        assert run(sources([folder.root]), store, full).checked_files == 0
+
+
+def test_store_is_wal_and_reports_bad_files_in_chinese(tmp_path):
+    with Store(tmp_path / "t.db") as store:
+        assert store.db.execute("PRAGMA journal_mode").fetchone()[0] == "wal"
+    junk = tmp_path / "junk.db"
+    junk.write_bytes(b"this is not sqlite at all" * 100)
+    with pytest.raises(StoreError, match="不是 ziping 结果库"):
+        Store(junk)
+
+
+def _writer(db: str, name: str, count: int) -> None:
+    parts = {"ruleset": "r", "profile": "p", "prompt_versions": "", "model": ""}
+    with Store(db) as store:
+        for k in range(count):
+            sha = f"{name}{k:08d}".ljust(64, "0")
+            store.put([Checked(f"/{name}/{k}.txt", sha, f"{name}-{k}", 1, '{"error":null,"forms":[]}')], parts)
+            store.mark(f"{sha[:10]}-1", "reviewed", f"{name} {k}")
+
+
+def test_two_processes_write_one_store(tmp_path):
+    db = str(tmp_path / "shared.db")
+    Store(db).close()
+    context = multiprocessing.get_context("spawn")
+    writers = [context.Process(target=_writer, args=(db, name, 150)) for name in ("a", "b")]
+    for process in writers:
+        process.start()
+    for process in writers:
+        process.join(60)
+        assert process.exitcode == 0
+    with Store(db) as store:
+        assert store.integrity() == "ok"
+        assert len(store.files()) == 300
+        assert len(store.marks()) == 300
+    connection = sqlite3.connect(db)
+    assert connection.execute("SELECT COUNT(*) FROM results").fetchone()[0] == 300
+    connection.close()
