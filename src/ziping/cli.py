@@ -154,7 +154,7 @@ def _llm_settings(**flags):
     return settings
 
 
-def _reviewer(settings, checker, use_cache: bool):
+def _reviewer(settings, checker, use_cache: bool, show_progress: bool = True):
     """A function that reviews checked files with the LLM, or None when the LLM checks are off."""
     if not settings.enabled:
         return None
@@ -162,7 +162,8 @@ def _reviewer(settings, checker, use_cache: bool):
 
     from ziping.llm.batch import review
 
-    return partial(review, settings=settings, selected=frozenset(r.code for r in checker.rules), use_cache=use_cache)
+    selected = frozenset(r.code for r in checker.rules)
+    return partial(review, settings=settings, selected=selected, use_cache=use_cache, show_progress=show_progress)
 
 
 def _form_reports(
@@ -337,6 +338,15 @@ def triage(
     ignore: Annotated[list[str] | None, typer.Option(help="不运行这些规则 / rule codes or prefixes to skip")] = None,
     profile: Annotated[str, typer.Option(help="评分标准名称或 TOML 路径 / scoring profile")] = "standard",
     lang: Annotated[Lang, typer.Option(help="输出语言 / language")] = Lang.zh,
+    llm: Annotated[
+        bool | None, typer.Option("--llm/--no-llm", help="运行大模型叙述检查（会把表格内容发送到端点）/ LLM checks")
+    ] = None,
+    model: Annotated[str | None, typer.Option(help="模型名称 / model name")] = None,
+    base_url: Annotated[str | None, typer.Option(help="OpenAI 兼容端点地址 / endpoint base URL")] = None,
+    preset: Annotated[str | None, typer.Option(help="服务商预设 / provider preset")] = None,
+    mode: Annotated[str | None, typer.Option(help="结构化输出方式 / json_schema|json_object|tools")] = None,
+    concurrency: Annotated[int | None, typer.Option(help="同时进行的请求数 / requests in flight")] = None,
+    no_cache: Annotated[bool, typer.Option("--no-cache", help="不使用大模型回答缓存 / bypass the cache")] = False,
 ) -> None:
     """按风险排序审核队列，增量检查并导出 / rank forms by risk into a review queue, incrementally."""
     if explain:
@@ -357,10 +367,11 @@ def triage(
         raise _fail(words["bad_workers"].format(value=workers))
     since_time = _since(since, lang.value)
     checker = _checker(select, ignore, profile)
+    settings = _llm_settings(llm=llm, model=model, base_url=base_url, preset=preset, mode=mode, concurrency=concurrency)
     batch = tri.sources(paths)
     if dry_run:
         store = _open_store(db, lang.value) if db.is_file() else None
-        found = tri.estimate(batch, store, checker)
+        found = tri.estimate(batch, store, checker, settings)
         prompt, output = tri.PROMPT_TOKENS_PER_CALL, tri.OUTPUT_TOKENS_PER_CALL
         sys.stdout.write(words["dry_run"].format(**_fields(found), prompt=prompt, output=output) + "\n")
         return
@@ -369,7 +380,8 @@ def triage(
     with _open_store(db, lang.value) as store:
         bar = BarProgress(lang.value)
         try:
-            stats = tri.run(batch, store, checker, workers, bar)
+            reviewer = _reviewer(settings, checker, use_cache=not no_cache, show_progress=False)  # triage has its bar
+            stats = tri.run(batch, store, checker, workers, bar, settings, reviewer)
         finally:
             bar.close()
         rows = tri.select_rows(tri.triage_rows(batch, store, checker, lang.value), since_time)

@@ -19,7 +19,7 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from multiprocessing import get_context
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from ziping import __version__
 from ziping.checks import Checker, FileResult, expand, tune_gc_for_batch
@@ -29,14 +29,32 @@ from ziping.risk import assess, weight_of
 from ziping.rules import REGISTRY
 from ziping.store import Checked, FileEntry, Mark, Store, absolute, form_id
 
-# Triage does not run the LLM layer yet: its prompt versions and model are part of the key already,
-# so results checked without it are not mistaken for results checked with it later.
+if TYPE_CHECKING:
+    from ziping.llm.settings import LLMSettings
+
+# Reviews checked files with the LLM in place (ziping.llm.batch.review with its settings bound).
+Reviewer = Callable[[list[FileResult]], object]
+
+# Without --llm the prompt versions and model are empty in the key, so results checked without the
+# LLM layer are never mistaken for results checked with it.
 PROMPT_VERSIONS = ""
 MODEL = ""
 CHUNK = 32  # files per pool task: large enough to amortise pickling, small enough to stream
 PARALLEL_FROM = 200  # below this many files to check, a pool's start-up costs more than it saves
 
-LLM_STATUS = {"zh": "未启用", "en": "skipped"}
+LLM_STATUS = {
+    "zh": {"skipped": "未启用", "ok": "已完成", "cached": "已完成（缓存）", "failed": "失败"},
+    "en": {"skipped": "skipped", "ok": "done", "cached": "done (cached)", "failed": "failed"},
+}
+
+
+def llm_status_label(status: str, lang: str) -> str:
+    """The stored LLM status as a reviewer reads it ("failed: content" keeps its reason)."""
+    head, _, why = status.partition(":")
+    label = LLM_STATUS[lang].get(head.strip(), status)
+    return f"{label}（{why.strip()}）" if why and lang == "zh" else f"{label} ({why.strip()})" if why else label
+
+
 STATUS_LABELS = {
     "zh": {"reviewed": "已审阅", "returned": "已退回", "accepted": "已通过", None: "待审阅"},
     "en": {"reviewed": "reviewed", "returned": "returned", "accepted": "accepted", None: "pending"},
@@ -71,14 +89,19 @@ class KeyParts:
         }
 
 
-def key_parts(checker: Checker) -> KeyParts:
-    """The rule-set version (the tool's version and the selected rules) and the profile's identity."""
+def key_parts(checker: Checker, llm: LLMSettings | None = None) -> KeyParts:
+    """The rule-set version (the tool's version and the selected rules), the profile, and the LLM in use."""
     rules = ",".join(f"{rule.code}:{rule.severity.value}" for rule in sorted(checker.rules, key=lambda r: r.code))
     ruleset = hashlib.sha256(f"{__version__}|{rules}".encode()).hexdigest()[:16]
     # The profile's content, not only its name: an edited TOML file must invalidate its results.
     profile = checker.profile
     profile_hash = hashlib.sha256(profile.model_dump_json().encode()).hexdigest()[:12]
-    return KeyParts(ruleset, f"{profile.name}@{profile_hash}")
+    if llm is None or not llm.enabled:
+        return KeyParts(ruleset, f"{profile.name}@{profile_hash}")
+    from ziping.llm.prompts import load_prompt
+
+    prompt = load_prompt("review")
+    return KeyParts(ruleset, f"{profile.name}@{profile_hash}", f"{prompt.version}@{prompt.digest}", llm.model or "")
 
 
 @dataclass(slots=True)
@@ -145,21 +168,26 @@ def internal_error(exc: Exception) -> Finding:
 
 
 _WORKER_CHECKER: Checker | None = None
+_WORKER_REVIEWER: Reviewer | None = None
 
 
-def _init_worker(checker: Checker) -> None:
-    global _WORKER_CHECKER
+def _init_worker(checker: Checker, reviewer: Reviewer | None = None) -> None:
+    global _WORKER_CHECKER, _WORKER_REVIEWER
     _WORKER_CHECKER = checker
+    _WORKER_REVIEWER = reviewer
     tune_gc_for_batch()
     # Ctrl-C is the parent's to handle: it lets running chunks finish and stores them.
     signal.signal(signal.SIGINT, signal.SIG_IGN)
 
 
-def check_chunk(paths: Sequence[str], checker: Checker | None = None) -> list[tuple[str, str, int, str]]:
+def check_chunk(
+    paths: Sequence[str], checker: Checker | None = None, reviewer: Reviewer | None = None
+) -> list[tuple[str, str, int, str]]:
     """Check files: (path, content hash, forms, payload) each; hashed from the bytes actually checked."""
     checker = checker or _WORKER_CHECKER
+    reviewer = reviewer or _WORKER_REVIEWER
     assert checker is not None
-    out = []
+    checked: list[tuple[str, str, FileResult]] = []
     for path in paths:
         try:
             with open(path, "rb") as fh:
@@ -170,8 +198,11 @@ def check_chunk(paths: Sequence[str], checker: Checker | None = None) -> list[tu
             result = checker.check_bytes(data, path)
         except Exception as exc:  # noqa: BLE001 -- a defect on one file must not stop a batch
             result = FileResult(path, error=internal_error(exc))
-        out.append((path, hashlib.sha256(data).hexdigest(), len(result.forms), payload(result)))
-    return out
+        checked.append((path, hashlib.sha256(data).hexdigest(), result))
+    if reviewer is not None:
+        # The chunk's forms are reviewed together, so the endpoint sees them concurrently.
+        reviewer([result for _, _, result in checked])
+    return [(path, sha, len(result.forms), payload(result)) for path, sha, result in checked]
 
 
 class Progress:
@@ -204,10 +235,12 @@ def run(
     checker: Checker,
     workers: int | None = None,
     progress: Progress | None = None,
+    llm: LLMSettings | None = None,
+    reviewer: Reviewer | None = None,
 ) -> RunStats:
     """Check what the store does not hold yet; point every path at its result."""
     progress = progress or Progress()
-    parts = key_parts(checker)
+    parts = key_parts(checker, llm)
     readable = [s for s in batch if s.content_sha256 is not None]
     keys = {s.path: parts.key(s.content_sha256) for s in readable}  # type: ignore[arg-type]
     known = store.known_keys(set(keys.values()))
@@ -239,9 +272,9 @@ def run(
         tune_gc_for_batch()
         progress.start(len(todo))
         for chunk in chunks:
-            save(check_chunk(chunk, checker))
+            save(check_chunk(chunk, checker, reviewer))
         return stats
-    _run_pool(chunks, checker, stats.workers, save, lambda: progress.start(len(todo)))
+    _run_pool(chunks, checker, stats.workers, save, lambda: progress.start(len(todo)), reviewer)
     return stats
 
 
@@ -251,12 +284,15 @@ def _run_pool(
     workers: int,
     save: Callable[[list[tuple[str, str, int, str]]], None],
     started: Callable[[], None],
+    reviewer: Reviewer | None = None,
 ) -> None:
     """Chunks through a process pool, a bounded number in flight, each saved as it finishes."""
     # fork: workers inherit the loaded rules instead of importing them again (spawn costs ~0.4 s each
     # and re-runs the caller's __main__). Python forks all workers at the first submit; that happens
     # before `started` draws the progress bar, so no other thread of ours exists when they fork.
-    pool = ProcessPoolExecutor(workers, mp_context=get_context("fork"), initializer=_init_worker, initargs=(checker,))
+    pool = ProcessPoolExecutor(
+        workers, mp_context=get_context("fork"), initializer=_init_worker, initargs=(checker, reviewer)
+    )
     pending: set[Future] = set()
     queue = iter(chunks)
     try:
@@ -376,7 +412,7 @@ def _row(
         warnings=counts["warning"],
         infos=counts["info"],
         top=[_line(views[k], lang) for k in heaviest],
-        llm_status=LLM_STATUS[lang] if (form or {}).get("llm_status", "skipped") == "skipped" else form["llm_status"],
+        llm_status=llm_status_label((form or {}).get("llm_status", "skipped"), lang),
         changed_at=changed_at,
         findings=views,
     )
@@ -486,12 +522,14 @@ def tokens_of(text: str) -> int:
     return cjk + (len(text) - cjk + 3) // 4
 
 
-def estimate(batch: Sequence[Source], store: Store | None, checker: Checker) -> Estimate:
+def estimate(
+    batch: Sequence[Source], store: Store | None, checker: Checker, llm: LLMSettings | None = None
+) -> Estimate:
     """Count the batch's forms and estimate the LLM cost, storing nothing (no store: nothing is stored yet)."""
     from ziping.readers import read_bytes
     from ziping.readers.encoding import UndecodableError, decode
 
-    parts = key_parts(checker)
+    parts = key_parts(checker, llm)
     result = Estimate(files=len(batch))
     keys = [parts.key(s.content_sha256) for s in batch if s.content_sha256]
     stored_forms = store.forms_of(keys) if store is not None else {}

@@ -42,7 +42,13 @@ def check_ready(settings: LLMSettings) -> None:
         raise LLMSetupError("已要求大模型检查，但缺少" + "、".join(missing))
 
 
-def review(results: Iterable[FileResult], settings: LLMSettings, selected: frozenset[str], use_cache: bool) -> LLMRun:
+def review(
+    results: Iterable[FileResult],
+    settings: LLMSettings,
+    selected: frozenset[str],
+    use_cache: bool,
+    show_progress: bool = True,
+) -> LLMRun:
     """Review every form of the results in place; returns what the run did."""
     from ziping.llm.cache import AnswerCache
     from ziping.llm.run import review_forms
@@ -50,7 +56,7 @@ def review(results: Iterable[FileResult], settings: LLMSettings, selected: froze
     forms = [form for result in results for form in result.forms]
     cache = AnswerCache() if use_cache else None
     progress = None
-    if sys.stderr.isatty() and forms:
+    if show_progress and sys.stderr.isatty() and forms:
         from rich.progress import BarColumn, MofNCompleteColumn, Progress, TimeRemainingColumn
 
         progress = Progress(

@@ -306,12 +306,13 @@ def _indicators(result: FormResult, board: PinBoard, quotes: list[Pin], w: dict[
 def _indicator_row(
     k: int, ind: Indicator, expected: Expectation, board: PinBoard, quotes: list[Pin], w: dict[str, str], lang: str
 ) -> Row:
-    note = _text(ind.note)
+    note, target, actual = _text(ind.note), _text(ind.target), _text(ind.actual)
+    # A model's quote may come from any text cell of the row (ZP605 quotes the actual value).
     cells = [
         Cell("level2", w["level2"], ind.level2),
         Cell("name", w["name"], ind.name.raw, board.take(f"ind{k}.name")),
-        Cell("target", w["target"], _text(ind.target), board.take(f"ind{k}.target")),
-        Cell("actual", w["actual_value"], _text(ind.actual), board.take(f"ind{k}.actual")),
+        Cell("target", w["target"], target, board.take(f"ind{k}.target"), segments=highlight(target, quotes)),
+        Cell("actual", w["actual_value"], actual, board.take(f"ind{k}.actual"), segments=highlight(actual, quotes)),
         Cell("weight", w["weight"], _text(ind.weight), board.take(f"ind{k}.weight")),
         Cell("score", w["score"], _text(ind.score), board.take(f"ind{k}.score"), _score_recomputed(ind, expected)),
         Cell("note", w["note"], note, board.take(f"ind{k}.note"), segments=highlight(note, quotes)),
