@@ -40,6 +40,11 @@ class CheckFormat(StrEnum):
     md = "md"  # the same report as Markdown
 
 
+class Extract(StrEnum):
+    rules = "rules"
+    llm = "llm"
+
+
 class Lang(StrEnum):
     zh = "zh"
     en = "en"
@@ -222,6 +227,13 @@ def _exit_code(counts, fail_on: FailOn) -> Exit:
 def parse(
     path: Annotated[Path, typer.Argument(help="自评表文件 / a form file", show_default=False)],
     format: Annotated[Format, typer.Option("--format", "-f", help="输出格式 / output format")] = Format.json,
+    extract: Annotated[
+        Extract,
+        typer.Option(help="rules：按已知版式读取；llm：由大模型读取未知版式（会发送原文）/ who reads the layout"),
+    ] = Extract.rules,
+    model: Annotated[str | None, typer.Option(help="模型名称 / model name")] = None,
+    base_url: Annotated[str | None, typer.Option(help="OpenAI 兼容端点地址 / endpoint base URL")] = None,
+    preset: Annotated[str | None, typer.Option(help="服务商预设 / provider preset")] = None,
 ) -> None:
     """读取自评表并输出解析结果（JSON 可再作为输入）/ print the parsed forms (the JSON is valid input)."""
     import json
@@ -229,7 +241,10 @@ def parse(
     from ziping.model import SCHEMA_VERSION
     from ziping.readers import read_path
 
-    result = read_path(path)
+    if extract is Extract.llm:
+        result = _extract_with_llm(path, model=model, base_url=base_url, preset=preset)
+    else:
+        result = read_path(path)
     if result.problem is not None:
         code = result.problem.code
         raise _fail(f"{path}：{code} {result.problem.reason_zh}")
@@ -251,6 +266,36 @@ def parse(
     from ziping.reports.parsed import render_parsed
 
     render_parsed(result.forms, Console(soft_wrap=True, highlight=False))
+
+
+def _extract_with_llm(path: Path, **flags):
+    """The forms a model reads from a file's text, checked number by number against that text."""
+    from ziping.llm.client import LLMError
+    from ziping.llm.extract import ExtractionError, extract
+    from ziping.model import Form
+    from ziping.readers import ReadResult, read_path
+    from ziping.readers.encoding import UndecodableError, decode
+
+    settings = _llm_settings(llm=True, mode=None, concurrency=None, **flags)
+    probe = read_path(path)  # the same checks on the file itself: missing, not a file, not text
+    if probe.problem is not None and probe.problem.code == "ZP001":
+        return probe
+    try:
+        text, encoding = decode(path.read_bytes())
+        forms = [Form.model_validate(raw) for raw in extract(text, str(path), settings)]
+    except (UndecodableError, OSError):
+        return probe
+    except ExtractionError as exc:
+        raise _fail(f"{path}：{exc}") from None
+    except LLMError as exc:
+        raise _fail(f"{path}：{exc.zh}") from None
+    if not forms:
+        from ziping.readers import FileProblem
+
+        return ReadResult(
+            str(path), problem=FileProblem("ZP002", "大模型未在文中找到自评表", "no form found by the model")
+        )
+    return ReadResult(str(path), forms=forms, encoding=encoding)
 
 
 @app.command()

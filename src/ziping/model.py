@@ -183,6 +183,10 @@ class Form(BaseModel):
     unread: list[TextField] = Field(
         default_factory=list, description="Text the reader found but could not place in any field."
     )
+    unverified: list[str] = Field(
+        default_factory=list,
+        description="Fields (paths) extracted by a model whose numbers do not occur in the source text.",
+    )
 
     def indicators_under(self, level1: str) -> list[Indicator]:
         """The indicators filed under one level-1 header."""

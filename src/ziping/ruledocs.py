@@ -47,8 +47,12 @@ def _set(node: Any, segments: list[str], raw: str, path: str) -> None:
     if not m:
         raise ExamplePathError(path)
     key, selector = m.groups()
-    if selector == "+":  # append to a list of text fields
-        node[key].append({"raw": raw, "location": None})
+    if selector == "+":  # append to a list: of plain strings, or of text fields
+        node[key].append(
+            raw
+            if Form.model_fields.get(key) and Form.model_fields[key].annotation == list[str]
+            else {"raw": raw, "location": None}
+        )
         return
     if selector is not None:
         items = node[key]

@@ -111,7 +111,7 @@ class StructuredClient:
 
     async def ask(self, messages: list[dict[str, str]], answer: type[T], name: str) -> Answer[T]:
         """One validated answer; raises LLMError when it cannot be had."""
-        from tenacity import AsyncRetrying, retry_if_exception_type, stop_after_attempt
+        from tenacity import AsyncRetrying, retry_if_exception_type, stop_after_attempt, stop_after_delay
 
         usage = Usage()
         conversation = list(messages)
@@ -120,7 +120,8 @@ class StructuredClient:
         last: _ContentError | None = None
         try:
             async for attempt in AsyncRetrying(
-                stop=stop_after_attempt(self.settings.reasks + 1),
+                # Re-asks stop at their count or at the form's deadline, whichever comes first.
+                stop=stop_after_attempt(self.settings.reasks + 1) | stop_after_delay(self.settings.deadline),
                 retry=retry_if_exception_type(_ContentError),
                 reraise=True,
             ):

@@ -201,3 +201,32 @@ def unplaced_text(form: Form, fig: FormFigures) -> Iterator[Hit]:
     for k, field in enumerate(form.unread):
         text = field.raw if len(field.raw) <= 40 else field.raw[:40] + "…"
         yield Hit(f"unread[{k}]", field.location, {"text": text}, declared=field.raw)
+
+
+@rule(
+    "ZP011",
+    "unverified-extraction",
+    Severity.WARNING,
+    title=Text("大模型提取的数值在原文中找不到", "Extracted value not found in the source"),
+    message=Text(
+        "字段 {field} 由大模型从原文提取，其中的数字在原文中找不到，请人工核对",
+        "Field {field} was extracted by a model and carries a number the source text does not; check it by hand",
+    ),
+    what=Text(
+        "用大模型读取未知版式（parse --extract llm）时，每个字段里的数字都必须出现在原文中；找不到的字段标为未核实。",
+        "With model-assisted reading (parse --extract llm) every number in a field must occur in the source; "
+        "fields where one does not are marked unverified.",
+    ),
+    why=Text(
+        "模型可能抄错或编造数字；未经核实的数字不能作为复核依据。",
+        "A model can miscopy or invent a number; an unverified number cannot ground a check.",
+    ),
+    bad=Example(
+        {"unverified[+]": "funds.total.executed"},
+        Text("执行数在原文中找不到", "the executed amount is not in the source"),
+    ),
+    good=Example({}, Text("所有数字都能在原文中找到", "every number occurs in the source")),
+)
+def unverified_extraction(form: Form, fig: FormFigures) -> Iterator[Hit]:
+    for path in form.unverified:
+        yield Hit(path, None, {"field": path})
