@@ -206,3 +206,15 @@ def test_minimal_hand_written_json_form(tmp_path):
     # 80 of ≥100 earns 72 of 90, not 90; and there is no note for the shortfall.
     assert {"ZP202", "ZP204"} <= codes
     assert "ZP101" not in codes and "ZP304" not in codes
+
+
+def test_check_without_llm_loads_no_openai():
+    code = (
+        "import sys\nfrom ziping.cli import app\ntry:\n"
+        f"    app(['check', {str(SEED)!r}])\nexcept SystemExit:\n    pass\n"
+        "print(sorted(m for m in ('openai', 'httpx2', 'tenacity', 'openpyxl', 'jinja2') if m in sys.modules))"
+    )
+    proc = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=60)
+    lines = proc.stdout.strip().splitlines()
+    assert lines[-1] == "[]"
+    assert "大模型叙述检查已跳过" in proc.stdout and "--llm" in proc.stdout  # says how to enable them

@@ -131,3 +131,9 @@ def test_llm_ping_and_cache_clear(server):
     server.script = [ANSWER]
     run("check", SEED, "--llm")
     assert "已清除 3 条" in run("cache", "clear").output
+
+
+@pytest.mark.parametrize("flag", [["--preset", "nowhere"], ["--mode", "xml"]])
+def test_unknown_preset_or_mode_is_refused_before_anything_is_sent(server, flag):
+    result = run("check", SEED, "--llm", *flag)
+    assert result.exit_code == 2 and "未知的" in result.output and server.requests == []

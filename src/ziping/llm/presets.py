@@ -36,15 +36,17 @@ PRESETS: dict[str, Preset] = {
         ("json_object", "tools"),
         (("enable_thinking", False),),
     ),
-    # open.bigmodel.cn/dev/api (GLM): response_format json_object; thinking disabled by a field.
+    # docs.bigmodel.cn (GLM chat completions): response_format json_object; docs.z.ai/guides/capabilities/
+    # thinking-mode: "thinking": {"type": "disabled"}. GLM accepts only tool_choice=auto, so tools come last.
     "glm": Preset(
         "glm", "https://open.bigmodel.cn/api/paas/v4", ("json_object", "tools"), (("thinking", {"type": "disabled"}),)
     ),
-    # platform.moonshot.cn/docs (Kimi): response_format json_object.
+    # platform.moonshot.cn/docs (Kimi, JSON Mode): response_format json_object; OpenAI-compatible tools.
     "kimi": Preset("kimi", "https://api.moonshot.cn/v1", ("json_object", "tools")),
-    # docs.vllm.ai (structured outputs): OpenAI-style json_schema through guided decoding.
+    # docs.vllm.ai/en/latest/features/structured_outputs: response_format json_schema (guided decoding).
     "vllm": Preset("vllm", None, ("json_schema", "json_object", "tools")),
-    # github.com/ollama/ollama docs/openai.md: response_format json_schema and json_object.
+    # docs.ollama.com/api/openai-compatibility: response_format json_object, and json_schema (grammar-
+    # constrained) since v0.5.
     "ollama": Preset("ollama", "http://localhost:11434/v1", ("json_schema", "json_object")),
     # llama.cpp server README: json_object with a "schema" (grammar-constrained); json_schema answers 500.
     "llamacpp": Preset("llamacpp", "http://127.0.0.1:8080/v1", ("json_object",), schema_in_json_object=True),

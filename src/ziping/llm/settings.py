@@ -5,7 +5,7 @@ from __future__ import annotations
 import tomllib
 from pathlib import Path
 
-from pydantic import AliasChoices, Field, SecretStr
+from pydantic import AliasChoices, Field, SecretStr, field_validator
 from pydantic_settings import (
     BaseSettings,
     PydanticBaseSettingsSource,
@@ -38,6 +38,20 @@ class LLMSettings(BaseSettings):
     concurrency: int = 8
     max_tokens: int = 2000
     deadline: float = 300.0  # seconds for one form, re-asks included
+
+    @field_validator("preset")
+    @classmethod
+    def _known_preset(cls, value: str | None) -> str | None:
+        if value is not None and value not in PRESETS:
+            raise ValueError(f"未知的服务商预设 {value}；可选：{'、'.join(PRESETS)}")
+        return value
+
+    @field_validator("mode")
+    @classmethod
+    def _known_mode(cls, value: str | None) -> str | None:
+        if value is not None and value not in MODES:
+            raise ValueError(f"未知的结构化输出方式 {value}；可选：{'、'.join(MODES)}")
+        return value
 
     def resolved_preset(self) -> Preset | None:
         return PRESETS.get(self.preset) if self.preset else None
