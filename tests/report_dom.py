@@ -87,3 +87,15 @@ def parse(html: str) -> Node:
     builder.feed(html)
     builder.close()
     return builder.root
+
+
+def screenshot_module():
+    """scripts/screenshot.py, which drives headless chromium, loaded as a module."""
+    import importlib.util
+    from pathlib import Path
+
+    path = Path(__file__).resolve().parent.parent / "scripts" / "screenshot.py"
+    spec = importlib.util.spec_from_file_location("screenshot", path)
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module

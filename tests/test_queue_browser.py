@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import importlib.util
 import json
 from pathlib import Path
 
@@ -11,27 +10,20 @@ from typer.testing import CliRunner
 
 from ziping.cli import app
 
-from .report_dom import parse
+from .report_dom import parse, screenshot_module
 from .triage_corpus import make_corpus
 
 ROOT = Path(__file__).resolve().parent.parent
 
 
-def _screenshot_module():
-    spec = importlib.util.spec_from_file_location("screenshot", ROOT / "scripts" / "screenshot.py")
-    module = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(module)
-    return module
-
-
-@pytest.mark.skipif(_screenshot_module().find_chromium() is None, reason="chromium is not installed")
+@pytest.mark.skipif(screenshot_module().find_chromium() is None, reason="chromium is not installed")
 def test_the_queue_renders_ranked_in_a_browser(tmp_path, monkeypatch):
     monkeypatch.chdir(tmp_path)
     make_corpus(tmp_path / "inbox", count=30)
     page, export = tmp_path / "queue.html", tmp_path / "queue.json"
     result = CliRunner().invoke(app, ["triage", "inbox", "--out", str(page), "--out", str(export)])
     assert result.exit_code in (0, 2), result.output
-    shot = _screenshot_module()
+    shot = screenshot_module()
     dom = parse(shot.dump_dom(page))
     table = dom.find("table", id="queue")
     rendered = [tr.attrs.get("id") for tr in table.find_all("tr") if tr.attrs.get("id", "").startswith("q")]

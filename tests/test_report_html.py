@@ -23,7 +23,7 @@ from ziping.reports.pins import highlight, make_pins, place_of
 from ziping.rules import REGISTRY
 
 from .conftest import SEED
-from .report_dom import Node, parse
+from .report_dom import Node, parse, screenshot_module
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -355,16 +355,9 @@ def test_help_does_not_load_jinja2():
     assert out.strip().splitlines()[-1] == "False False"
 
 
-def _screenshot_module():
-    spec = importlib.util.spec_from_file_location("screenshot", ROOT / "scripts" / "screenshot.py")
-    module = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(module)
-    return module
-
-
-@pytest.mark.skipif(_screenshot_module().find_chromium() is None, reason="chromium is not installed")
+@pytest.mark.skipif(screenshot_module().find_chromium() is None, reason="chromium is not installed")
 def test_a_real_browser_renders_the_indicator_tables(tmp_path, seed_result):
-    shot = _screenshot_module()
+    shot = screenshot_module()
     page = shot.render_report(SEED, tmp_path / "report.html")
     dom = parse(shot.dump_dom(page))
     sections = dom.find_all("section", class_="form")

@@ -9,6 +9,8 @@ from typing import Annotated
 
 import typer
 
+from ziping.cli_llm import BaseUrlOpt, ConcurrencyOpt, LlmOpt, ModelOpt, ModeOpt, NoCacheOpt, PresetOpt
+
 app = typer.Typer(
     name="ziping",
     help="检查项目支出绩效自评表：复核执行率、指标得分和总分，核对必填说明。 / Checks 项目支出绩效自评表 forms.",
@@ -104,15 +106,13 @@ def check(
             show_default=False,
         ),
     ] = None,
-    llm: Annotated[
-        bool | None, typer.Option("--llm/--no-llm", help="运行大模型叙述检查（会把表格内容发送到端点）/ LLM checks")
-    ] = None,
-    model: Annotated[str | None, typer.Option(help="模型名称 / model name")] = None,
-    base_url: Annotated[str | None, typer.Option(help="OpenAI 兼容端点地址 / endpoint base URL")] = None,
-    preset: Annotated[str | None, typer.Option(help="服务商预设 / provider preset")] = None,
-    mode: Annotated[str | None, typer.Option(help="结构化输出方式 / json_schema|json_object|tools")] = None,
-    concurrency: Annotated[int | None, typer.Option(help="同时进行的请求数 / requests in flight")] = None,
-    no_cache: Annotated[bool, typer.Option("--no-cache", help="不使用大模型回答缓存 / bypass the cache")] = False,
+    llm: LlmOpt = None,
+    model: ModelOpt = None,
+    base_url: BaseUrlOpt = None,
+    preset: PresetOpt = None,
+    mode: ModeOpt = None,
+    concurrency: ConcurrencyOpt = None,
+    no_cache: NoCacheOpt = False,
 ) -> None:
     """检查自评表，复核全部结构化字段 / check forms and re-score every structured field."""
     from ziping.checks import expand, tune_gc_for_batch
@@ -231,9 +231,9 @@ def parse(
         Extract,
         typer.Option(help="rules：按已知版式读取；llm：由大模型读取未知版式（会发送原文）/ who reads the layout"),
     ] = Extract.rules,
-    model: Annotated[str | None, typer.Option(help="模型名称 / model name")] = None,
-    base_url: Annotated[str | None, typer.Option(help="OpenAI 兼容端点地址 / endpoint base URL")] = None,
-    preset: Annotated[str | None, typer.Option(help="服务商预设 / provider preset")] = None,
+    model: ModelOpt = None,
+    base_url: BaseUrlOpt = None,
+    preset: PresetOpt = None,
 ) -> None:
     """读取自评表并输出解析结果（JSON 可再作为输入）/ print the parsed forms (the JSON is valid input)."""
     import json
@@ -383,15 +383,13 @@ def triage(
     ignore: Annotated[list[str] | None, typer.Option(help="不运行这些规则 / rule codes or prefixes to skip")] = None,
     profile: Annotated[str, typer.Option(help="评分标准名称或 TOML 路径 / scoring profile")] = "standard",
     lang: Annotated[Lang, typer.Option(help="输出语言 / language")] = Lang.zh,
-    llm: Annotated[
-        bool | None, typer.Option("--llm/--no-llm", help="运行大模型叙述检查（会把表格内容发送到端点）/ LLM checks")
-    ] = None,
-    model: Annotated[str | None, typer.Option(help="模型名称 / model name")] = None,
-    base_url: Annotated[str | None, typer.Option(help="OpenAI 兼容端点地址 / endpoint base URL")] = None,
-    preset: Annotated[str | None, typer.Option(help="服务商预设 / provider preset")] = None,
-    mode: Annotated[str | None, typer.Option(help="结构化输出方式 / json_schema|json_object|tools")] = None,
-    concurrency: Annotated[int | None, typer.Option(help="同时进行的请求数 / requests in flight")] = None,
-    no_cache: Annotated[bool, typer.Option("--no-cache", help="不使用大模型回答缓存 / bypass the cache")] = False,
+    llm: LlmOpt = None,
+    model: ModelOpt = None,
+    base_url: BaseUrlOpt = None,
+    preset: PresetOpt = None,
+    mode: ModeOpt = None,
+    concurrency: ConcurrencyOpt = None,
+    no_cache: NoCacheOpt = False,
 ) -> None:
     """按风险排序审核队列，增量检查并导出 / rank forms by risk into a review queue, incrementally."""
     if explain:

@@ -10,10 +10,16 @@ import typer
 llm_app = typer.Typer(help="大模型端点 / the LLM endpoint", no_args_is_help=True)
 cache_app = typer.Typer(help="大模型回答缓存 / the LLM answer cache", no_args_is_help=True)
 
+# The LLM options, declared once for every command that talks to an endpoint.
+LlmOpt = Annotated[
+    bool | None, typer.Option("--llm/--no-llm", help="运行大模型叙述检查（会把表格内容发送到端点）/ LLM checks")
+]
 ModelOpt = Annotated[str | None, typer.Option(help="模型名称 / model name")]
 BaseUrlOpt = Annotated[str | None, typer.Option(help="OpenAI 兼容端点地址 / endpoint base URL")]
 PresetOpt = Annotated[str | None, typer.Option(help="服务商预设 / provider preset")]
 ModeOpt = Annotated[str | None, typer.Option(help="结构化输出方式 / json_schema|json_object|tools")]
+ConcurrencyOpt = Annotated[int | None, typer.Option(help="同时进行的请求数 / requests in flight")]
+NoCacheOpt = Annotated[bool, typer.Option("--no-cache", help="不使用大模型回答缓存 / bypass the cache")]
 
 
 def _settings(**flags):
@@ -75,7 +81,7 @@ def eval_command(
     base_url: BaseUrlOpt = None,
     preset: PresetOpt = None,
     mode: ModeOpt = None,
-    no_cache: Annotated[bool, typer.Option("--no-cache", help="不使用缓存 / bypass the cache")] = False,
+    no_cache: NoCacheOpt = False,
 ) -> None:
     """在标注过的表上评估大模型检查的准确率与召回率 / precision and recall of the LLM checks per code."""
     from ziping.cli import _fail
