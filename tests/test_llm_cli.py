@@ -62,7 +62,7 @@ def test_check_with_llm_reports_findings_and_usage_without_the_key(server):
     assert [f["llm_status"] for f in forms] == ["ok", "ok", "ok"]
     llm = [f for f in forms[1]["findings"] if f["origin"] == "llm"]
     assert (
-        llm[0]["code"] == "ZP605" and llm[0]["quote"] == "民众满意度超过90%" and llm[0]["prompt_version"] == "review-v1"
+        llm[0]["code"] == "ZP605" and llm[0]["quote"] == "民众满意度超过90%" and llm[0]["prompt_version"] == "review-v2"
     )
     # the same answer comes back for forms 1 and 3, whose text holds no such quote: dropped, not shown
     assert data["llm"]["findings_dropped"] == {"quote_not_found": 2}

@@ -60,7 +60,7 @@ def test_grounded_findings_are_kept_and_invented_ones_dropped(server):
     )
     kept = [f for f in form1[0].findings if f.origin == "llm"]
     assert [(f.code, f.field, f.quote) for f in kept] == [("ZP604", "indicators[3]", "顺延到2024年第一季度支付")]
-    assert kept[0].model == "fake" and kept[0].prompt_version == "review-v1" and kept[0].location.line == 60
+    assert kept[0].model == "fake" and kept[0].prompt_version == "review-v2" and kept[0].location.line == 60
     assert dict(result.dropped) == {"quote_not_found": 1, "unknown_indicator": 1, "duplicate_of_rule": 1}
     assert [f.code for f in form1[0].findings if f.origin == "rule"] == before  # rules untouched
     assert form1[0].llm_status == "ok" and result.status == "ok"

@@ -14,14 +14,17 @@ from ziping.rules.registry import DuplicateRuleError, Example, Text, rule
 
 FORM_RULES = [r for r in select() if r.scope == "form"]
 CATALOG = {
-    "ZP001": "error", "ZP002": "error", "ZP003": "error", "ZP004": "warning", "ZP009": "error", "ZP010": "info", "ZP011": "warning",
-    "ZP101": "error", "ZP102": "error", "ZP103": "error", "ZP104": "warning", "ZP105": "info",
+    "ZP001": "error", "ZP002": "error", "ZP003": "error", "ZP004": "warning", "ZP005": "warning",
+    "ZP009": "error", "ZP010": "info", "ZP011": "warning",
+    "ZP101": "error", "ZP102": "error", "ZP103": "error", "ZP104": "warning", "ZP105": "info", "ZP106": "warning",
     "ZP201": "error", "ZP202": "error", "ZP203": "warning", "ZP204": "error", "ZP205": "warning",
     "ZP206": "error", "ZP207": "warning", "ZP208": "warning", "ZP209": "warning",
+    "ZP210": "warning", "ZP211": "warning", "ZP212": "warning", "ZP213": "info",
     "ZP301": "warning", "ZP302": "error", "ZP303": "error", "ZP304": "error", "ZP305": "error",
-    "ZP401": "warning", "ZP402": "error", "ZP403": "error", "ZP501": "warning", "ZP502": "warning",
+    "ZP401": "warning", "ZP402": "error", "ZP403": "error", "ZP404": "warning",
+    "ZP501": "warning", "ZP502": "warning", "ZP503": "warning", "ZP504": "warning",
     "ZP601": "warning", "ZP602": "warning", "ZP603": "warning", "ZP604": "error", "ZP605": "warning",
-    "ZP606": "info",
+    "ZP606": "info", "ZP607": "warning",
 }  # fmt: skip
 
 

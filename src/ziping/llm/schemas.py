@@ -8,7 +8,7 @@ from typing import Any, Literal
 
 from pydantic import BaseModel, ConfigDict
 
-LLMCode = Literal["ZP601", "ZP602", "ZP603", "ZP604", "ZP605", "ZP606"]
+LLMCode = Literal["ZP601", "ZP602", "ZP603", "ZP604", "ZP605", "ZP606", "ZP607"]
 
 
 class Strict(BaseModel):

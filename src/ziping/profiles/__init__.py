@@ -16,6 +16,8 @@ class Thresholds(BaseModel):
 
     tolerance: float = 0.01
     over_achievement: float = 0.20
+    # An execution rate under this (in %) needs a word of explanation; None: never asked.
+    execution_note_below: float | None = None
 
 
 class Profile(BaseModel):

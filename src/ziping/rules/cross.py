@@ -202,3 +202,74 @@ def completed_after_deadline(form: Form, fig: FormFigures) -> Iterator[Hit]:
                 declared=ind.actual.raw,
                 expected=target.deadline.isoformat(),
             )
+
+
+# A year in a document number (深常办发〔2022〕25号) is a reference, not a date of the work.
+YEAR = re.compile(r"(?<![〔\[［(（\d])(20\d\d)\s*年(?!\s*(?:以来|起|至今|度?以前))")
+
+
+def _form_year(form: Form) -> int | None:
+    year = num(form.header.year)
+    return int(year) if year is not None else None
+
+
+@rule(
+    "ZP404",
+    "stale-date",
+    Severity.WARNING,
+    title=Text("日期不属于自评年度", "Date outside the evaluation year"),
+    message={
+        "deadline": Text(
+            "指标「{name}」的完成时限 {deadline} 早于自评年度 {year} 年，疑似沿用了往年的表",
+            "「{name}」 is due {deadline}, before the evaluation year {year}: a previous year's form reused?",
+        ),
+        "goal": Text(
+            "预期目标只提到 {years} 年，没有提到自评年度 {year} 年，疑似沿用了往年的目标",
+            "The goals name only {years}, never the evaluation year {year}: a previous year's goals reused?",
+        ),
+    },
+    what=Text(
+        "时效指标的时限早于自评年度开始；或预期目标只写了往年的年份。文号中的年份（〔2022〕25号）是引用，不算；写明下一年的计划是正当的。",
+        "A deadline before the evaluation year began, or goals naming only earlier years. Years in document "
+        "numbers (〔2022〕25号) are references; next year's plans are legitimate.",
+    ),
+    why=Text(
+        "沿用往年的表而不更新年份，是自评走过场的常见迹象，结论往往也不可信。",
+        "A form copied from last year without updating its dates is a common sign of a perfunctory evaluation.",
+    ),
+    bad=Example(
+        {
+            "indicators[系统故障修复响应时间].target": "2022年11月30日前",
+            "indicators[系统故障修复响应时间].actual": "2022年11月30日",
+            "indicators[系统故障修复响应时间].name": "项目完成时间",
+        },
+        Text("2023 年度的表里时限是 2022 年", "a 2022 deadline in a 2023 form"),
+    ),
+    good=Example(
+        {
+            "indicators[系统故障修复响应时间].target": "2023年11月30日前",
+            "indicators[系统故障修复响应时间].actual": "2023年11月30日",
+            "indicators[系统故障修复响应时间].name": "项目完成时间",
+        },
+        Text("时限在自评年度内", "a deadline within the year"),
+    ),
+)
+def stale_date(form: Form, fig: FormFigures) -> Iterator[Hit]:
+    year = _form_year(form)
+    if year is None:
+        return
+    for k, ind in enumerate(form.indicators):
+        target = ind.target_parsed
+        if target is not None and target.kind == "deadline" and target.deadline and target.deadline.year < year:
+            deadline = f"{target.deadline.year}年{target.deadline.month}月{target.deadline.day}日"
+            yield Hit(
+                indicator_field(k, "target"),
+                ind.target.location,
+                {"name": ind.label, "deadline": deadline, "year": year},
+                ind.target.raw,
+                variant="deadline",
+            )
+    goals = form.goals.expected
+    years = sorted({int(y) for y in YEAR.findall(goals.raw)}) if goals else []
+    if years and max(years) < year:
+        yield Hit("goals.expected", goals.location, {"years": "、".join(map(str, years)), "year": year}, variant="goal")

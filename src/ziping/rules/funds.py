@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterator
 
 from ziping.findings import Hit, Severity
@@ -234,3 +235,52 @@ def budget_adjusted(form: Form, fig: FormFigures) -> Iterator[Hit]:
             declared=initial,
             expected=budget,
         )
+
+
+FUNDS_EXPLAINED = re.compile(
+    r"(?:执行率|资金|经费|预算|款项|费用|支付)[^。；\n]{0,30}(?:未|结余|节约|调整|延迟|推迟|不足|原因|滞后|暂缓|顺延)"
+    r"|(?:未|结余|节约|调整|延迟|推迟|滞后|暂缓|顺延)[^。；\n]{0,30}(?:支付|资金|经费|执行|拨付|结算)"
+)
+
+
+@rule(
+    "ZP106",
+    "low-execution-unexplained",
+    Severity.WARNING,
+    title=Text("执行率偏低却未说明原因", "Low execution rate left unexplained"),
+    message=Text(
+        "预算执行率为 {rate}%，低于 {threshold}%，但实际完成情况和偏差说明中都没有说明资金未执行的原因",
+        "Execution rate {rate}% is below {threshold}%, yet no narrative or note explains the unspent funds",
+    ),
+    what=Text(
+        "执行率低于评分标准规定的门槛（默认 90%，四川模板的要求）时，实际完成情况或某条偏差说明里是否讲了资金的去向或未支付的原因。",
+        "When the rate is below the profile's threshold (90% by default, as Sichuan's template requires), whether "
+        "any narrative or note says why funds were not spent.",
+    ),
+    why=Text(
+        "大量资金未执行而不作说明，是财政部门重点关注、常要求退回补充的情形。",
+        "Large unspent funds without a word are what finance bureaus most often send back.",
+    ),
+    bad=Example(
+        {"funds.total.executed": "550000.00", "funds.fiscal.executed": "550000.00", "indicators[资金使用率].note": ""},
+        Text("执行 83.11%，没有任何说明", "83.11% executed, nothing said"),
+    ),
+    good=Example(
+        {"funds.total.executed": "550000.00", "funds.fiscal.executed": "550000.00"},
+        Text("偏差说明写了培训费未能支付", "a note says the training fee was not paid"),
+    ),
+)
+def low_execution_unexplained(form: Form, fig: FormFigures) -> Iterator[Hit]:
+    threshold = fig.profile.thresholds.execution_note_below
+    if threshold is None or fig.execution_rate is None or fig.execution_rate >= threshold:
+        return
+    texts = [form.goals.actual.raw if form.goals.actual else ""] + [ind.note.raw for ind in form.indicators if ind.note]
+    if any(FUNDS_EXPLAINED.search(text) for text in texts):
+        return
+    yield Hit(
+        "funds.execution_rate",
+        form.funds.execution_rate.location if form.funds.execution_rate else form.funds.total.location,
+        {"rate": fmt(fig.execution_rate), "threshold": fmt(threshold, 0)},
+        declared=round(fig.execution_rate, 2),
+        expected=threshold,
+    )

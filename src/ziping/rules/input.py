@@ -2,10 +2,11 @@
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable, Iterator
 
 from ziping.findings import Hit, Severity
-from ziping.model import Form, NumberField
+from ziping.model import Form, NumberField, TextField
 from ziping.rules.common import FUNDS_COLUMN_LABELS, FUNDS_ROW_LABELS
 from ziping.rules.registry import Example, Text, declare, rule
 from ziping.scoring import FormFigures
@@ -230,3 +231,54 @@ def unplaced_text(form: Form, fig: FormFigures) -> Iterator[Hit]:
 def unverified_extraction(form: Form, fig: FormFigures) -> Iterator[Hit]:
     for path in form.unverified:
         yield Hit(path, None, {"field": path})
+
+
+# The template's own instructions, left in place of content (as published forms show them).
+TEMPLATE_TEXT = re.compile(
+    r"[（(]\s*(?:限)?\s*\d+\s*字(?:以)?内\s*[)）]|对照年度目标|说明相关任务目标的完成情况|请(?:填写|简要说明|据实填写|说明)|填报说明|填写说明|此处填写"
+)
+
+
+def _free_text_fields(form: Form) -> Iterator[tuple[str, TextField, str]]:
+    if form.goals.expected:
+        yield "goals.expected", form.goals.expected, "预期目标"
+    if form.goals.actual:
+        yield "goals.actual", form.goals.actual, "实际完成情况"
+    for k, ind in enumerate(form.indicators):
+        for part, label in (("target", "指标值"), ("actual", "实际完成值"), ("note", "偏差原因分析")):
+            field = getattr(ind, part)
+            if field is not None:
+                yield f"indicators[{k}].{part}", field, f"指标「{ind.label}」的{label}"
+
+
+@rule(
+    "ZP005",
+    "template-text-left-in",
+    Severity.WARNING,
+    title=Text("栏目里还是模板的填写说明", "Template instructions left in a field"),
+    message=Text(
+        "{label}填的是模板的填写说明“{text}”，不是实际内容",
+        "{label_en} holds the template's instruction “{text}”, not content",
+    ),
+    what=Text(
+        "预期目标、实际完成情况、指标值、实际值、偏差原因分析中出现“对照年度目标，说明……（100字以内）”之类模板提示语。",
+        "Goals, values and notes that still hold the template's hints (对照年度目标,说明… (100字以内)).",
+    ),
+    why=Text(
+        "留着提示语说明该栏目没有填写，审核时等于缺项。",
+        "A hint left in place means the field was never filled in.",
+    ),
+    bad=Example(
+        {"goals.actual": "对照年度目标,说明相关任务目标的完成情况(100字以内)"},
+        Text("实际完成情况里是模板提示语", "the narrative is the template's hint"),
+    ),
+    good=Example({}, Text("写的是实际完成情况", "the narrative reports results")),
+    confidence="high",
+)
+def template_text_left_in(form: Form, fig: FormFigures) -> Iterator[Hit]:
+    for path, field, label in _free_text_fields(form):
+        if m := TEMPLATE_TEXT.search(field.raw):
+            text = field.raw if len(field.raw) <= 40 else field.raw[:40] + "…"
+            yield Hit(
+                path, field.location, {"label": label, "label_en": path, "text": text, "hint": m.group(0)}, field.raw
+            )

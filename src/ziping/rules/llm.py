@@ -48,6 +48,13 @@ LLM_RULES = (
              "An actual value that does not measure what its target measures."),
     ),
     (
+        "ZP607", "indicator-in-wrong-category", Severity.WARNING,
+        Text("指标归错了类别", "Indicator filed under the wrong category"),
+        Text("指标放在了它并不衡量的类别下：成本金额放在生态效益下、事故次数放在满意度下、资金额当作产出数量等。",
+             "An indicator filed under a category it does not measure (a cost under 生态效益, an incident count "
+             "under 满意度, a money amount as an output quantity)."),
+    ),
+    (
         "ZP606", "unsupported-claim", Severity.INFO,
         Text("叙述中的说法在表中没有依据", "Claim with no support in the form"),
         Text("表中任何地方都找不到依据的说法。", "A claim with no support anywhere in the form."),

@@ -8,7 +8,7 @@ from dataclasses import dataclass
 
 from ziping.findings import Hit, Severity
 from ziping.model import Form, Indicator
-from ziping.rules.common import shown
+from ziping.rules.common import fmt, shown
 from ziping.rules.registry import Example, Text, rule
 from ziping.scoring import FormFigures
 from ziping.values import parse_quantity, unit_dimension, unit_from_name
@@ -175,3 +175,115 @@ def narrative_claims_completion(form: Form, fig: FormFigures) -> Iterator[Hit]:
                 declared=claim.group(0),
             )
             return
+
+
+PUNCTUATION = re.compile(r"[\s，。；、,.;:：“”\"'（）()《》【】!！?？]|\d+[.、](?!\d)")
+SIMILAR = 0.9  # a restated goal beside new results stays well below this
+
+
+@rule(
+    "ZP503",
+    "narrative-repeats-goal",
+    Severity.WARNING,
+    title=Text("实际完成情况照抄了预期目标", "Narrative repeats the goal"),
+    message=Text(
+        "实际完成情况与预期目标几乎一字不差（相似度 {ratio}%），没有写出实际取得的结果",
+        "实际完成情况 is nearly the goal word for word ({ratio}% alike): no result is reported",
+    ),
+    what=Text(
+        "整段实际完成情况与预期目标的文字相似度达到 90% 以上；在目标旁边写出新结果的不算。",
+        "The whole narrative is at least 90% the same text as the goal; a goal restated beside new results is fine.",
+    ),
+    why=Text("照抄目标等于没有报告完成情况。", "Copying the goal reports nothing."),
+    bad=Example(
+        {
+            "goals.actual": "1.将“龙岗人大”微信公众平台打造为人大工作宣传展示的舆论阵地，借助新媒体手段，全方位、多角度、高效率、立体化做好人大宣传工作。"
+            "2.运用区人大代表履职评价系统对区人大代表履职情况以量化形式直观体现，更好发挥代表作用。"
+            "3.预算联网监督系统实行监督全链条管理，形成事前审查批准、事中监督提醒、事后监督追责的全程监督闭环模式，推动政府加强预算管理，提高财政资金的使用效益。"
+            "4.通过信息安全相关培训，终端系统的漏洞检查、自建系统安全保障防护能力提升等工作，进一步加强区人大机关信息网络安全管理工作。"
+        },
+        Text("实际完成情况抄了预期目标", "the narrative is the goal copied"),
+    ),  # fmt: skip
+    good=Example({}, Text("写出了推文篇数等实际结果", "the narrative reports results")),
+)
+def narrative_repeats_goal(form: Form, fig: FormFigures) -> Iterator[Hit]:
+    from difflib import SequenceMatcher
+
+    expected, actual = form.goals.expected, form.goals.actual
+    if expected is None or actual is None:
+        return
+    a, b = PUNCTUATION.sub("", expected.raw), PUNCTUATION.sub("", actual.raw)
+    if len(a) < 10 or len(b) > len(a) * 1.2:
+        return
+    ratio = SequenceMatcher(None, a, b, autojunk=False).ratio()
+    if ratio >= SIMILAR:
+        yield Hit("goals.actual", actual.location, {"ratio": f"{ratio * 100:.0f}"}, declared=round(ratio, 3))
+
+
+MONEY = re.compile(r"(\d[\d,，]*(?:\.\d+)?)\s*(万元|亿元|元)")
+TOTAL_WORDS = re.compile(r"共|合计|总计|总额|总投资|预算资金|申请|安排|下达")
+PARTS_WORDS = re.compile(r"其中|包括|用于|分别|含")
+SENTENCE = re.compile(r"[。；;\n]")
+SCALE = {"元": 1.0, "万元": 1e4, "亿元": 1e8}
+
+
+def money_breakdowns(text: str) -> Iterator[tuple[str, float, list[float]]]:
+    """Sentences that state a total amount and then list its parts: (sentence, total, parts)."""
+    for sentence in SENTENCE.split(text):
+        amounts = list(MONEY.finditer(sentence))
+        if len(amounts) < 3:
+            continue
+        first = amounts[0]
+        if not TOTAL_WORDS.search(sentence[: first.start()]) or not PARTS_WORDS.search(sentence[first.end() :]):
+            continue
+        values = [float(m.group(1).replace(",", "").replace("，", "")) * SCALE[m.group(2)] for m in amounts]
+        yield sentence.strip(), values[0], values[1:]
+
+
+@rule(
+    "ZP504",
+    "money-parts-do-not-add-up",
+    Severity.WARNING,
+    title=Text("叙述中的金额分项与合计不符", "Money parts in the text do not add up"),
+    message=Text(
+        "“{sentence}”：合计 {total} 元，各分项之和为 {parts} 元",
+        "“{sentence}”: the total is {total}, its parts add up to {parts}",
+    ),
+    formula=Text("{listed} = {parts}", "{listed} = {parts}"),
+    what=Text(
+        "预期目标或实际完成情况中“申请预算资金X元，其中……Y元、……Z元”这样的句子，分项之和是否等于合计。",
+        "In the goals or the narrative, whether a stated total (申请预算资金 X 元，其中 …) equals its listed parts.",
+    ),
+    why=Text(
+        "叙述里的金额常被直接引用，分项对不上说明有一处写错了。",
+        "Amounts in text get quoted; parts that do not add up mean one is wrong.",
+    ),
+    bad=Example(
+        {"goals.expected": "申请预算资金661800元，其中运维费500000元、培训费100000元、安全检测费40000元。"},
+        Text("分项合计 640,000 元，不是 661,800 元", "the parts make 640,000, not 661,800"),
+    ),
+    good=Example(
+        {"goals.expected": "申请预算资金661800元，其中运维费500000元、培训费100000元、安全检测费61800元。"},
+        Text("分项合计等于 661,800 元", "the parts make 661,800"),
+    ),
+)
+def money_parts_do_not_add_up(form: Form, fig: FormFigures) -> Iterator[Hit]:
+    for path, field in (("goals.expected", form.goals.expected), ("goals.actual", form.goals.actual)):
+        if field is None:
+            continue
+        for sentence, total, parts in money_breakdowns(field.raw):
+            listed = sum(parts)
+            if abs(listed - total) > max(1.0, total * 0.005):
+                shown = sentence if len(sentence) <= 60 else sentence[:60] + "…"
+                yield Hit(
+                    path,
+                    field.location,
+                    {
+                        "sentence": shown,
+                        "total": fmt(total),
+                        "parts": fmt(listed),
+                        "listed": " + ".join(fmt(p) for p in parts),
+                    },
+                    declared=total,
+                    expected=listed,
+                )
