@@ -51,6 +51,8 @@ def test_check_json_contract(seed_path):
         "total_weight": 100.0,
         "total_score": 99.24,
         "grade": "优",
+        "scored": True,
+        "precision": {"scores": 2, "execution_rate": 4},
     }
     finding = form2["findings"][1]
     assert set(finding) >= {

@@ -174,7 +174,7 @@ class FormFigures:
     """The recomputed figures of one form, shared by every rule."""
 
     profile: Profile
-    places: int  # the precision the form writes its scores in
+    precision: dict[str, int]  # decimals the form writes each kind of score in (see score_precision)
     execution_rate: float | None  # exact, in %
     execution_weight: float
     execution_score: float | None  # exact
@@ -183,21 +183,46 @@ class FormFigures:
     total_weight: float | None
     total_score: float | None
     expectations: tuple[Expectation, ...]
+    total_weight_declared: bool = True
 
     @property
     def tolerance(self) -> float:
         return self.profile.thresholds.tolerance
 
-    def accepts(self, declared: float, low: float, high: float | None = None) -> bool:
-        """Whether a declared figure is the expected one, as this form rounds."""
-        return accepts(declared, low, low if high is None else high, self.tolerance, self.places)
+    @property
+    def scored(self) -> bool:
+        """Whether the form carries scores at all: some templates have no 分值/得分 columns."""
+        return self.indicator_weight is not None or self.indicator_score is not None or self.total_weight_declared
+
+    def accepts(self, declared: float, low: float, high: float | None = None, kind: str = "scores") -> bool:
+        """Whether a declared figure is the expected one, rounded or truncated as this form writes that kind."""
+        return accepts(declared, low, low if high is None else high, self.tolerance, self.precision.get(kind))
+
+    def precision_note(self, kind: str, lang: str = "zh") -> str:
+        """Words for a message when the form writes this kind of score coarsely (whole points)."""
+        places = self.precision.get(kind, 2)
+        if places >= 2:
+            return ""
+        if lang == "en":
+            return f" (this form writes these scores with {places} decimals; rounding and truncation were both allowed)"
+        return f"（本表此类得分保留 {places} 位小数，已按四舍五入和截位两种方式核对）"
 
 
-def score_places(form: Form) -> int:
-    """The number of decimals this form writes scores with (its most precise declared score)."""
-    fields = [ind.score for ind in form.indicators] + [form.funds.execution_score, form.total.score]
+def _decimals(fields: list[NumberField | None]) -> int | None:
     places = [f.decimals for f in fields if f is not None and f.decimals is not None]
-    return max(places, default=2)
+    return max(places) if places else None
+
+
+def score_precision(form: Form) -> dict[str, int]:
+    """How many decimals the form itself writes scores and the rate with, inferred from its declared values.
+
+    Scores are one kind: a form that writes whole points (8.62 entered as 9) writes them everywhere, and
+    one declared value alone cannot tell its own precision (10 for 9.97 is not rounding on a form that
+    writes 19.8 and 9.97 elsewhere). Honest rounding or truncation at that precision is never a finding.
+    """
+    scores = _decimals([ind.score for ind in form.indicators] + [form.funds.execution_score, form.total.score])
+    rate = _decimals([form.funds.execution_rate])
+    return {"scores": 2 if scores is None else scores, "execution_rate": 2 if rate is None else rate}
 
 
 def execution_rate(form: Form) -> float | None:
@@ -226,7 +251,8 @@ def figures(form: Form, profile: Profile) -> FormFigures:
     total_score = exec_score + indicator_score if exec_score is not None and indicator_score is not None else None
     return FormFigures(
         profile=profile,
-        places=score_places(form),
+        precision=score_precision(form),
+        total_weight_declared=form.total.weight is not None or form.total.score is not None,
         execution_rate=rate,
         execution_weight=exec_weight,
         execution_score=exec_score,

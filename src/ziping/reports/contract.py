@@ -95,6 +95,8 @@ def form_json(result: FormResult, lang: str = "zh") -> dict[str, Any]:
             "total_weight": _round(fig.total_weight),
             "total_score": _round(fig.total_score),
             "grade": fig.profile.grade_for(round(fig.total_score, 2)) if fig.total_score is not None else None,
+            "scored": fig.scored,
+            "precision": fig.precision,
         },
         "llm_status": result.llm_status,
         "findings": [finding_json(f, lang) for f in result.findings],

@@ -30,6 +30,7 @@ WORDS = {
         "computed": "复核",
         "formula": "计算",
         "clean": "未发现问题",
+        "unscored": "本表没有分值和得分栏，得分类检查未进行",
         "summary": "共 {files} 个文件、{forms} 张表：错误 {error}，警告 {warning}，提示 {info}",
         "unreadable": "；{unreadable} 个文件无法读取",
         "sep": "：",
@@ -44,6 +45,7 @@ WORDS = {
         "computed": "recomputed",
         "formula": "formula",
         "clean": "no findings",
+        "unscored": "this form has no weight or score columns: score checks were not run",
         "summary": "{files} file(s), {forms} form(s): {error} error(s), {warning} warning(s), {info} info",
         "unreadable": "; {unreadable} file(s) could not be read",
         "sep": ": ",
@@ -111,6 +113,8 @@ def render(
                 f" {escape(code)} {escape(year)} [dim]{where}[/]"
             )
             console.print(_figures_line(form_result, lang))
+            if not form_result.figures.scored:
+                console.print(f"    [dim]{w['unscored']}[/]")
             if not form_result.findings:
                 console.print(f"  [green]{w['clean']}[/]")
             for finding in form_result.findings:

@@ -72,8 +72,8 @@ def execution_rate(form: Form, fig: FormFigures) -> Iterator[Hit]:
     Severity.ERROR,
     title=Text("预算执行率得分计算有误", "Execution score miscomputed"),
     message=Text(
-        "预算执行率得分填报为 {declared}，按 分值 × min(执行率, 100%) 计算应为 {expected}",
-        "Execution score declared {declared}; weight × min(rate, 100%) gives {expected}",
+        "预算执行率得分填报为 {declared}，按 分值 × min(执行率, 100%) 计算应为 {expected}{note}",
+        "Execution score declared {declared}; weight × min(rate, 100%) gives {expected}{note_en}",
     ),
     formula=Text("{weight} × min({rate}%, 100%) = {expected}", "{weight} × min({rate}%, 100%) = {expected}"),
     what=Text(
@@ -103,6 +103,8 @@ def execution_score(form: Form, fig: FormFigures) -> Iterator[Hit]:
             "expected": fmt(fig.execution_score),
             "weight": fmt(fig.execution_weight),
             "rate": fmt(fig.execution_rate),
+            "note": fig.precision_note("scores"),
+            "note_en": fig.precision_note("scores", "en"),
         },
         declared=declared,
         expected=round(fig.execution_score, 2),

@@ -31,9 +31,11 @@ SHOULD_EXPLAIN = Text(
 )
 
 
-def _params(ind: Indicator, exp: Expectation, declared: float, bound: float) -> dict[str, str]:
+def _params(ind: Indicator, exp: Expectation, declared: float, bound: float, fig: FormFigures) -> dict[str, str]:
     unit = exp.unit or ""
     return {
+        "note": fig.precision_note("scores"),
+        "note_en": fig.precision_note("scores", "en"),
         "name": ind.label,
         "declared": fmt(declared),
         "expected": fmt(bound),
@@ -90,7 +92,7 @@ def _score_checks(form: Form, fig: FormFigures, inflated: bool) -> Iterator[Hit]
         yield Hit(
             indicator_field(k, "score"),
             ind.score.location,
-            _params(ind, exp, score, bound),
+            _params(ind, exp, score, bound, fig),
             declared=score,
             expected=round(bound, 2),
             variant=_variant(exp),
@@ -103,8 +105,8 @@ def _score_checks(form: Form, fig: FormFigures, inflated: bool) -> Iterator[Hit]
     Severity.ERROR,
     title=Text("得分高于完成情况应得分", "Score higher than the completion earns"),
     message=Text(
-        "指标「{name}」得分填报为 {declared}，按完成情况最多应得 {expected}",
-        "「{name}」 declares {declared}; its completion earns at most {expected}",
+        "指标「{name}」得分填报为 {declared}，按完成情况最多应得 {expected}{note}",
+        "「{name}」 declares {declared}; its completion earns at most {expected}{note_en}",
     ),
     formula=SCORE_FORMULAS,
     what=Text(
@@ -130,8 +132,8 @@ def score_inflated(form: Form, fig: FormFigures) -> Iterator[Hit]:
     Severity.WARNING,
     title=Text("得分低于完成情况应得分", "Score lower than the completion earns"),
     message=Text(
-        "指标「{name}」得分填报为 {declared}，按完成情况应得 {expected}",
-        "「{name}」 declares {declared}; its completion earns {expected}",
+        "指标「{name}」得分填报为 {declared}，按完成情况应得 {expected}{note}",
+        "「{name}」 declares {declared}; its completion earns {expected}{note_en}",
     ),
     formula=SCORE_FORMULAS,
     what=Text(
