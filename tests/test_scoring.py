@@ -106,3 +106,12 @@ def test_execution_rate_over_100_scores_full_weight_only():
     over = {"funds.total.executed": "700000.00", "funds.fiscal.executed": "700000.00", "funds.execution_rate": "105.77"}
     assert "ZP102" in codes({**over, "funds.execution_score": "10.58"})
     assert "ZP102" not in codes({**over, "funds.execution_score": "10"})
+
+
+def test_a_goal_restated_beside_new_results_is_not_a_copy():
+    from ziping.rules.narrative import repeated_share
+
+    goal = "举办培训班，提高业务能力。完成系统升级。"
+    assert repeated_share(goal, "举办培训班，提高业务能力。完成系统升级。") == 1.0
+    mixed = "举办培训班，共培训学员320人次，考核合格率98%。完成系统升级，新增预警功能6项。"
+    assert repeated_share(goal, mixed) < 0.5

@@ -11,6 +11,7 @@ from typing import Any
 
 from pydantic import BaseModel, ConfigDict, Field, model_validator
 
+from ziping.chinese import to_simplified
 from ziping.values import (
     Actual,
     Target,
@@ -135,19 +136,26 @@ class Indicator(BaseModel):
     def _parse(cls, data: Any) -> Any:
         if not isinstance(data, dict):
             return data
-        name = _raw_of(data.get("name")) or ""
+        # Parsed in simplified characters (數量 is 数量, 達成 is 达成); the raw text keeps the form's own.
+        name = to_simplified(_raw_of(data.get("name")) or "")
         target = _raw_of(data.get("target"))
         actual = _raw_of(data.get("actual"))
+        level2 = to_simplified(data.get("level2", ""))
         return {
             **data,
-            "target_parsed": parse_target(target, name, data.get("level2", "")) if target else None,
-            "actual_parsed": parse_actual(actual) if actual else None,
+            "target_parsed": parse_target(to_simplified(target), name, level2) if target else None,
+            "actual_parsed": parse_actual(to_simplified(actual)) if actual else None,
         }
 
     @property
     def label(self) -> str:
         """The name as a reader quotes it."""
         return self.name.raw
+
+    @property
+    def key(self) -> str:
+        """The name in simplified characters, as rules match it."""
+        return to_simplified(self.name.raw)
 
 
 class Placeholder(BaseModel):

@@ -64,7 +64,7 @@ class Expectation:
 
 
 def _unit(ind: Indicator) -> str | None:
-    named = unit_from_name(ind.name.raw)
+    named = unit_from_name(ind.key)
     return named[0] if named else None
 
 

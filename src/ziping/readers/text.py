@@ -14,6 +14,7 @@ from dataclasses import dataclass, field
 from itertools import combinations
 from typing import Any
 
+from ziping.chinese import TRADITIONAL_HINT, convert
 from ziping.values import parse_number
 
 FORM_HEADING = "项目支出绩效自评表"
@@ -59,12 +60,16 @@ def width(text: str) -> int:
 @dataclass(slots=True)
 class Line:
     number: int  # 1-based line number in the file
-    text: str
+    text: str  # as written: values are taken from it
     blank_before: bool = False
+    key: str = ""  # the same text in simplified characters, position for position: labels are matched in it
     tokens: list[str] = field(init=False)
+    key_tokens: list[str] = field(init=False)
 
     def __post_init__(self) -> None:
+        self.key = self.key or self.text
         self.tokens = self.text.split()
+        self.key_tokens = self.key.split() if self.key is not self.text else self.tokens
 
 
 @dataclass(slots=True)
@@ -98,22 +103,32 @@ def split_forms(lines: list[str]) -> list[tuple[int, int]]:
 def read_text(text: str, source: str | None = None) -> list[dict[str, Any]]:
     """Every form in the text, as raw dicts ready for `Form.model_validate`."""
     raw_lines = text.splitlines()
+    key_lines = simplified_lines(text, raw_lines)
     forms = []
-    for index, (start, end) in enumerate(split_forms(raw_lines), start=1):
-        lines = _clean_lines(raw_lines, start, end)
+    for index, (start, end) in enumerate(split_forms(key_lines), start=1):
+        lines = _clean_lines(raw_lines, key_lines, start, end)
         forms.append(_read_form(lines, source, index, start + 1, end))
     return forms
 
 
-def _clean_lines(raw_lines: list[str], start: int, end: int) -> list[Line]:
+def simplified_lines(text: str, raw_lines: list[str]) -> list[str]:
+    """The lines in simplified characters, each exactly as long as the original."""
+    if not TRADITIONAL_HINT.search(text):
+        return raw_lines
+    return [convert(line) for line in raw_lines]
+
+
+def _clean_lines(raw_lines: list[str], key_lines: list[str], start: int, end: int) -> list[Line]:
     lines: list[Line] = []
     blank = False
+    same = raw_lines is key_lines
     for i in range(start, end):
         text = raw_lines[i].strip()
-        if not text or (len(text) <= 24 and (TEMPLATE_COMMENT.match(text) or text.endswith(TEMPLATE_REQUIRED))):
+        key = text if same else key_lines[i].strip()
+        if not key or (len(key) <= 24 and (TEMPLATE_COMMENT.match(key) or key.endswith(TEMPLATE_REQUIRED))):
             blank = True
             continue
-        lines.append(Line(i + 1, text, blank))
+        lines.append(Line(i + 1, text, blank, key))
         blank = False
     return lines
 
@@ -131,7 +146,7 @@ def _sections(lines: list[Line]) -> dict[str, int]:
     """The line index where each section starts (its first occurrence, in template order)."""
     found: dict[str, int] = {}
     for i, line in enumerate(lines):
-        m = SECTION_HEAD.match(line.text) if line.text[0] in SECTION_INITIALS else None
+        m = SECTION_HEAD.match(line.key) if line.key[0] in SECTION_INITIALS else None
         if m is None:
             continue
         name = SECTIONS[m.lastindex - 1]
@@ -164,23 +179,25 @@ def _read_form(lines: list[Line], source: str | None, index: int, first: int, la
     if total_at is not None:
         form["total"] = _read_total(lines[total_at])
         for line in lines[total_at + 1 :]:
-            if m := GRADE.search(line.text):
-                form["grade"] = {"raw": m.group(1), "location": _loc(line.number)}
+            if m := GRADE.search(line.key):
+                form["grade"] = {"raw": line.text[m.start(1) : m.end(1)], "location": _loc(line.number)}
             else:
                 unread.append(line)
     form["unread"] = [{"raw": line.text, "location": _loc(line.number)} for line in unread]
     return form
 
 
-def _joined(lines: list[Line]) -> tuple[str, list[int]]:
-    """The lines' text with all whitespace removed, and the line number of each character."""
+def _joined(lines: list[Line]) -> tuple[str, str, list[int]]:
+    """The lines' text and key with all whitespace removed, and the line number of each character."""
     chars: list[str] = []
+    keys: list[str] = []
     owners: list[int] = []
     for line in lines:
-        text = "".join(line.text.split())
+        text = "".join(line.tokens)
         chars.append(text)
+        keys.append("".join(line.key_tokens))
         owners.extend([line.number] * len(text))
-    return "".join(chars), owners
+    return "".join(chars), "".join(keys), owners
 
 
 HEADER_FIELDS = {
@@ -195,9 +212,9 @@ HEADER_FIELDS = {
 
 
 def _read_header(lines: list[Line]) -> dict[str, Any]:
-    text, owners = _joined(lines)
+    text, key_text, owners = _joined(lines)
     header: dict[str, Any] = {}
-    matches = list(HEADER_LABELS.finditer(text))
+    matches = list(HEADER_LABELS.finditer(key_text))
     for k, m in enumerate(matches):
         key = HEADER_FIELDS.get(m.group(1))
         end = matches[k + 1].start() if k + 1 < len(matches) else len(text)
@@ -244,15 +261,15 @@ def _read_funds(lines: list[Line]) -> dict[str, Any]:
                 funds[name] = {"raw": raw, "location": _loc(number)}
 
     for line in lines:
-        for token in line.tokens:
-            if _is_cell_value(token):
+        for token, token_key in zip(line.tokens, line.key_tokens):
+            if _is_cell_value(token_key):
                 if key is not None:
                     values.append((token, line.number))
                 continue
             if values:
                 flush()
                 key, values, label = None, [], ""
-            label += token
+            label += token_key
             if unit := AMOUNT_UNIT.search(label):
                 funds["unit"] = unit.group(1)
             for name, pattern in FUNDS_ROWS:
@@ -264,7 +281,7 @@ def _read_funds(lines: list[Line]) -> dict[str, Any]:
 
 
 def _read_goals(lines: list[Line]) -> dict[str, Any]:
-    body = [ln for ln in lines if not ("预期目标" in ln.text and "实际完成" in ln.text) and ln.text != "年度总体目标"]
+    body = [ln for ln in lines if not ("预期目标" in ln.key and "实际完成" in ln.key) and ln.key != "年度总体目标"]
     paragraphs: list[list[Line]] = []
     for line in body:
         if line.blank_before or not paragraphs:
@@ -300,7 +317,7 @@ def _terminator(line: Line) -> tuple[list[str], str, str] | None:
     if len(tokens) < 2 or parse_number(tokens[-2]) is None:
         return None
     # The score may be a word ("满分") that ZP004 reports; the weight before it is always a number.
-    if parse_number(tokens[-1]) is not None or tokens[-1] in SCORE_WORDS:
+    if parse_number(tokens[-1]) is not None or line.key_tokens[-1] in SCORE_WORDS:
         return tokens[:-2], tokens[-2], tokens[-1]
     return None
 
@@ -337,13 +354,14 @@ def _read_indicators(lines: list[Line]) -> tuple[list[dict], list[dict], list[di
     started = False
     while i < len(lines):
         line = lines[i]
-        m = LEVEL1_LINE.match(line.text) if line.text[0] in LEVEL1_INITIALS else None
+        m = LEVEL1_LINE.match(line.key) if line.key[0] in LEVEL1_INITIALS else None
         if m:
             flush_note()
             started = True
-            current_l1, weight, rest = m.group(1), m.group(2), m.group(3)
+            current_l1, weight = m.group(1), m.group(2)
+            rest, rest_key = line.text[m.start(3) :], m.group(3)
             entry: dict[str, Any] = {"name": current_l1, "location": _loc(line.number)}
-            if weight is None and i + 1 < len(lines) and (w := LEVEL1_WEIGHT.match(lines[i + 1].text.strip())):
+            if weight is None and i + 1 < len(lines) and (w := LEVEL1_WEIGHT.match(lines[i + 1].key.strip())):
                 weight = w.group(1)
                 i += 1
             if weight is not None:
@@ -352,21 +370,21 @@ def _read_indicators(lines: list[Line]) -> tuple[list[dict], list[dict], list[di
             i += 1
             if not rest:
                 continue
-            line = Line(line.number, rest, False)
+            line = Line(line.number, rest, False, rest_key)
         if not started:  # the column headings of the table
             i += 1
             continue
         tokens = line.tokens
-        if tokens and tokens[0] in LEVEL2_NAMES:
+        if tokens and line.key_tokens[0] in LEVEL2_NAMES:
             flush_note()
-            current_l2 = tokens[0]
-            rest = tokens[1:]
-            if rest and all(t in PLACEHOLDER_TOKENS for t in rest):
+            current_l2 = line.key_tokens[0]
+            rest, rest_key = tokens[1:], line.key_tokens[1:]
+            if rest and all(t in PLACEHOLDER_TOKENS for t in rest_key):
                 placeholders.append({"level1": current_l1, "level2": current_l2, "location": _loc(line.number)})
                 i += 1
                 continue
             row_started = True
-            line = Line(line.number, " ".join(rest), line.blank_before)
+            line = Line(line.number, " ".join(rest), line.blank_before, " ".join(rest_key))
             if not rest:
                 i += 1
                 continue
@@ -545,7 +563,8 @@ def _indicator(row: _Row) -> dict[str, Any]:
 
 
 def _read_total(line: Line) -> dict[str, Any]:
-    tokens = line.text.replace("总分", " ", 1).split()
+    after = line.key.find("总分") + len("总分")
+    tokens = line.text[after:].split()
     while tokens and tokens[-1] in PLACEHOLDER_TOKENS - {"0", "0.00"}:
         tokens.pop()  # the 偏差 column of the 总分 row holds a dash
     total: dict[str, Any] = {"location": _loc(line.number)}

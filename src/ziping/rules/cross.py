@@ -20,7 +20,7 @@ OUTPUT = "产出指标"
 
 
 def _name(ind: Indicator) -> str:
-    return ind.label.replace(" ", "")
+    return ind.key.replace(" ", "")
 
 
 @rule(

@@ -7,6 +7,7 @@ from __future__ import annotations
 import re
 from collections.abc import Iterator
 
+from ziping.chinese import to_simplified
 from ziping.findings import Hit, Severity
 from ziping.model import Form, Indicator
 from ziping.rules.common import indicator_field
@@ -18,6 +19,7 @@ from ziping.values import normalize, unit_dimension, unit_from_name
 TARGET_EXPRESSION = re.compile(
     r"[≥≤＞＜><]|不低于|不少于|不超过|不高于|不大于|不小于|(?<![\d.])\d+(?:\.\d+)?\s*[-~～至]\s*\d+"
 )
+TARGET_HINT = re.compile(r"[≥≤＞＜><\-~～至－—]|不低于|不少于|不超过|不高于|不大于|不小于")
 DATE_LIKE = re.compile(r"\d{4}\s*[-./年]\s*\d{1,2}")
 AT_MOST_WRITTEN = re.compile(r"[≤＜<]|不超过|不高于|不大于|以内|以下")
 AT_LEAST_WRITTEN = re.compile(r"[≥＞>]|不低于|不少于|不小于|以上|至少")
@@ -29,11 +31,11 @@ QUANTITATIVE = ("at_least", "at_most", "equal", "range")
 
 
 def _key(text: str | None) -> str:
-    return re.sub(r"\s+", "", normalize(text or ""))
+    return "".join((text or "").split())
 
 
 def _unit(ind: Indicator) -> str | None:
-    named = unit_from_name(ind.label)
+    named = unit_from_name(ind.key)
     parsed = [p.unit for p in (ind.target_parsed, ind.actual_parsed) if p is not None and p.unit]
     return parsed[0] if parsed else (named[0] if named else None)
 
@@ -67,6 +69,8 @@ def _unit(ind: Indicator) -> str | None:
 def actual_is_a_target(form: Form, fig: FormFigures) -> Iterator[Hit]:
     for k, ind in enumerate(form.indicators):
         raw = ind.actual.raw if ind.actual else ""
+        if not TARGET_HINT.search(raw):  # no comparator, dash or range word: nothing to normalise
+            continue
         text = normalize(raw)
         if TARGET_EXPRESSION.search(text) and not DATE_LIKE.search(text):
             yield Hit(indicator_field(k, "actual"), ind.actual.location, {"name": ind.label, "actual": raw}, raw)
@@ -151,7 +155,7 @@ def direction_reversed(form: Form, fig: FormFigures) -> Iterator[Hit]:
     for k, ind in enumerate(form.indicators):
         if ind.target is None:
             continue
-        text, name = normalize(ind.target.raw), normalize(ind.label)
+        text, name = normalize(to_simplified(ind.target.raw)), normalize(ind.key)
         if BAD_THINGS.search(name) or RATE.search(name):
             continue
         variant = None
@@ -204,7 +208,7 @@ def rate_counted_as_heads(form: Form, fig: FormFigures) -> Iterator[Hit]:
         if len(units) != 1 or ind.target is None or ind.actual is None:
             continue
         unit = units.pop()
-        name = normalize(ind.label)
+        name = normalize(ind.key)
         params = {"name": ind.label, "unit": unit, "target": ind.target.raw, "actual": ind.actual.raw}
         if re.search(r"(?:率|满意度)(?:[（(].*)?$", name) and unit_dimension(unit) == "count":
             yield Hit(indicator_field(k, "target"), ind.location, params, variant="rate")

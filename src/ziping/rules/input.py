@@ -94,7 +94,8 @@ def _missing(form: Form) -> Iterator[str]:
         # A template without 分值/得分 columns has no 总分 row either: only a scored form must have one.
         "total": form.total.weight is not None
         or form.total.score is not None
-        or bool(form.indicators) and not any(ind.weight or ind.score for ind in form.indicators),
+        or bool(form.indicators)
+        and not any(ind.weight or ind.score for ind in form.indicators),
     }
     yield from (path for path, ok in present.items() if not ok)
 
