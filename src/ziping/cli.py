@@ -329,6 +329,26 @@ def schema() -> None:
     sys.stdout.write(json.dumps(Form.model_json_schema(), ensure_ascii=False, indent=2) + "\n")
 
 
+@app.command()
+def template(
+    out: Annotated[
+        Path, typer.Option("--out", "-o", help="输出的 .xlsx 文件 / the workbook to write", show_default=False)
+    ],
+) -> None:
+    """写出空白自评表（.xlsx，含数据验证和批注）/ write a blank form workbook for drafting staff."""
+    from ziping.template import TemplateExistsError, write_template
+
+    if out.suffix.lower() != ".xlsx":
+        raise _fail(f"模板只能保存为 .xlsx 文件：{out}")
+    try:
+        write_template(out)
+    except TemplateExistsError:
+        raise _fail(f"{out} 已存在，不会覆盖；请换一个文件名或先删除它") from None
+    except OSError as exc:
+        raise _fail(f"无法写入 {out}（{exc.strerror}）") from None
+    sys.stdout.write(f"已写出空白自评表：{out}（填写后运行 ziping check {out}）\n")
+
+
 DEFAULT_DB = Path(".ziping") / "triage.db"  # = ziping.store.DEFAULT_DB, spelled here so --help imports nothing
 DbOption = Annotated[Path, typer.Option("--db", help="结果库（SQLite）路径 / the triage store")]
 

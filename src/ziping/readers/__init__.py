@@ -12,10 +12,13 @@ from pydantic import ValidationError
 
 from ziping.model import Form
 from ziping.readers.encoding import UndecodableError, decode
+from ziping.readers.pdf import read_pdf
 from ziping.readers.text import read_text
 
 TEXT_SUFFIXES = {".txt", ".text", ".csv", ".tsv", ".md", ""}
-SUPPORTED_SUFFIXES = TEXT_SUFFIXES | {".json"}
+WORKBOOK_SUFFIXES = (".xlsx", ".xlsm")
+MAX_BYTES = 50 * 1024 * 1024
+SUPPORTED_SUFFIXES = TEXT_SUFFIXES | {".json", *WORKBOOK_SUFFIXES} | {".pdf"}
 
 
 @dataclass(slots=True)
@@ -43,8 +46,18 @@ def read_path(path: str | Path) -> ReadResult:
     shown = str(path)
     try:
         # A FIFO or device would block a batch forever: only regular files are opened.
-        if not stat.S_ISREG(os.stat(path).st_mode):
+        info = os.stat(path)
+        if not stat.S_ISREG(info.st_mode):
             return ReadResult(shown, problem=FileProblem("ZP001", "不是普通文件（是目录或设备）", "not a regular file"))
+        # No real form is this large; reading it whole would only cost the batch its memory.
+        if info.st_size > MAX_BYTES:
+            size = f"{info.st_size / 1024 / 1024:.1f} MB"
+            return ReadResult(
+                shown,
+                problem=FileProblem(
+                    "ZP001", f"文件过大（{size}，上限 50 MB），未读取", f"too large ({size}, limit 50 MB)"
+                ),
+            )
         with open(path, "rb") as fh:
             data = fh.read()
     except FileNotFoundError:
@@ -60,6 +73,14 @@ def read_bytes(data: bytes, source: str) -> ReadResult:
     """Read every form from a file's bytes; `source` names it in messages."""
     if not data.strip():
         return ReadResult(source, problem=FileProblem("ZP002", "文件为空", "the file is empty"))
+    # The PDF header may follow up to 1 KB of junk (PDF 1.7, §7.5.2); the suffix alone also decides.
+    if source.lower().endswith(".pdf") or b"%PDF-" in data[:1024]:
+        return read_pdf(data, source)
+    # A workbook is a zip; its magic bytes count when the suffix lies (自评表.txt saved from Excel).
+    if source.lower().endswith(WORKBOOK_SUFFIXES) or data.startswith(b"PK\x03\x04"):
+        from ziping.readers.xlsx import read_workbook
+
+        return read_workbook(data, source)
     try:
         text, encoding = decode(data)
     except UndecodableError as exc:

@@ -36,10 +36,7 @@ declare(
     "no-form",
     Severity.ERROR,
     title=Text("文件中没有自评表", "No form in the file"),
-    message=Text(
-        "文件中未找到“项目支出绩效自评表”（{reason}）",
-        "No 项目支出绩效自评表 found in the file ({reason_en})",
-    ),
+    message=Text("未能从文件中读出自评表：{reason}", "No form could be read from the file: {reason_en}"),
     what=Text(
         "文件可以读取，但其中没有以“项目支出绩效自评表”为标题的表格。",
         "The file reads, but holds no table headed 项目支出绩效自评表.",

@@ -1,0 +1,172 @@
+"""The label vocabulary of the form's tables, shared by the table readers (XLSX, later DOCX).
+
+Table readers find a field by the label beside or above it, never by a fixed address. Labels are
+compared after `normalize`, so spaces, line breaks, full-width punctuation and required-field
+asterisks ("年度指标值 *", "执行率\n（%）") do not matter.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+
+from ziping.readers.text import FORM_HEADING, LEVEL1_NAMES, LEVEL2_NAMES, PLACEHOLDER_TOKENS
+
+__all__ = [
+    "FORM_HEADING",
+    "LEVEL1_NAMES",
+    "LEVEL2_NAMES",
+    "PLACEHOLDER_TOKENS",
+    "HEADER",
+    "FUNDS_ROWS",
+    "FUNDS_COLUMNS",
+    "GOALS",
+    "INDICATOR_COLUMNS",
+    "TOTAL",
+    "GRADE",
+    "SECTION_TITLES",
+    "normalize",
+    "match_exact",
+    "match_prefix",
+    "split_label",
+    "level1_of",
+    "is_known_label",
+    "is_template_comment",
+]
+
+# Header labels: the value sits in the next cell to the right, or after a colon in the same cell.
+HEADER: dict[str, str] = {
+    "项目编码": "project_code",
+    "项目代码": "project_code",
+    "项目名称": "project_name",
+    "绩效自评年度": "year",
+    "自评年度": "year",
+    "年度": "year",
+    "实施单位": "implementing_unit",
+    "一级预算单位": "budget_unit",
+    "主管部门": "budget_unit",
+    "预算单位": "budget_unit",
+}
+
+# Rows of the funds table, by their label in the first column ("其中：" is stripped first).
+FUNDS_ROWS: dict[str, str] = {
+    "年度资金总额": "total",
+    "资金总额": "total",
+    "合计": "total",
+    "当年财政拨款": "fiscal",
+    "财政拨款": "fiscal",
+    "上年结转资金": "carryover",
+    "上年结转": "carryover",
+    "其他资金": "other",
+}
+
+# Columns of the funds table; a heading may carry a suffix such as "（A）" or "（%）".
+FUNDS_COLUMNS: dict[str, str] = {
+    "年初预算数": "initial_budget",
+    "全年预算数": "budget",
+    "调整后预算数": "budget",
+    "全年执行数": "executed",
+    "分值": "weight",
+    "执行率": "execution_rate",
+    "得分": "execution_score",
+}
+
+GOALS: dict[str, str] = {
+    "预期目标": "expected",
+    "年度目标": "expected",
+    "实际完成情况": "actual",
+}
+
+INDICATOR_COLUMNS: dict[str, str] = {
+    "一级指标": "level1",
+    "二级指标": "level2",
+    "三级指标": "name",
+    "指标名称": "name",
+    "年度指标值": "target",
+    "指标值": "target",
+    "实际完成值": "actual",
+    "完成值": "actual",
+    "分值": "weight",
+    "权重": "weight",
+    "得分": "score",
+    "偏差原因分析及改进措施": "note",
+    "偏差原因分析": "note",
+    "未完成原因分析": "note",
+}
+
+TOTAL = "总分"
+GRADE = ("自评等级", "评价等级", "绩效等级")
+
+# Titles and headings that carry no value of their own: known, so never reported as unplaced text.
+SECTION_TITLES = frozenset(
+    {
+        "资金使用情况", "项目资金(元)", "项目资金(万元)", "项目资金", "项目目标完成情况", "年度总体目标",
+        "年度绩效指标", "其中:", "—", "-", "——", "/",
+    }
+)  # fmt: skip
+
+_DROP = re.compile(r"[\s*＊]+")
+# Comments the template attaches to cells ("（限40字以内）", "新增项目年度目标为必填项").
+_TEMPLATE_COMMENT = re.compile(r"^\(?限\d+字(?:以)?内\)?$|为必填项$|^导入模板无需填写$")
+_LEVEL1 = re.compile(r"^(产出指标|效益指标|满意度指标)(?:\((\d+(?:\.\d+)?)分?\))?$")
+# Longest label first, so "偏差原因分析及改进措施" wins over "偏差原因分析" and "年度指标值" over "指标值".
+_LONGEST_FIRST = {
+    id(table): sorted(table, key=len, reverse=True) for table in (FUNDS_COLUMNS, INDICATOR_COLUMNS, FUNDS_ROWS)
+}
+
+
+def normalize(text: str) -> str:
+    """The text as labels are compared: NFKC (full-width to half-width), no whitespace, no asterisks."""
+    return _DROP.sub("", unicodedata.normalize("NFKC", text))
+
+
+def match_exact(text: str, table: dict[str, str]) -> str | None:
+    """The key of a label that is the whole cell (a trailing colon allowed)."""
+    return table.get(normalize(text).rstrip(":"))
+
+
+def match_prefix(text: str, table: dict[str, str]) -> str | None:
+    """The key of a column or row label that starts the cell ("全年预算数(A)", "其中:当年财政拨款")."""
+    key = normalize(text)
+    if key.startswith("其中:"):
+        key = key[3:]
+    for label in _LONGEST_FIRST.get(id(table)) or sorted(table, key=len, reverse=True):
+        if key.startswith(label):
+            return table[label]
+    return None
+
+
+def split_label(text: str) -> tuple[str, str] | None:
+    """A header cell holding label and value together ("项目名称：人大宣传"): the field key and the value."""
+    head, sep, value = text.replace("：", ":").partition(":")
+    if not sep or not value.strip():
+        return None
+    key = HEADER.get(normalize(head))
+    return (key, value.strip()) if key else None
+
+
+def level1_of(text: str) -> tuple[str, str | None] | None:
+    """A level-1 header cell ("产出指标（50分）", "产出指标\\n(50分)"): its name and its weight's raw text."""
+    m = _LEVEL1.match(normalize(text))
+    return (m.group(1), m.group(2)) if m else None
+
+
+def is_template_comment(text: str) -> bool:
+    """A hint the template prints in a cell, not a value."""
+    return bool(_TEMPLATE_COMMENT.search(normalize(text)))
+
+
+def is_known_label(text: str) -> bool:
+    """Any label or heading of the form: a cell that holds no value."""
+    key = normalize(text).rstrip(":")
+    return (
+        key in SECTION_TITLES
+        or key in HEADER
+        or key in GOALS
+        or key == TOTAL
+        or key in GRADE
+        or key.endswith(FORM_HEADING)
+        or match_prefix(text, FUNDS_COLUMNS) is not None
+        or match_prefix(text, INDICATOR_COLUMNS) is not None
+        or match_prefix(text, FUNDS_ROWS) is not None
+    )

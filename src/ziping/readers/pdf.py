@@ -1,0 +1,210 @@
+"""PDF reader: the text layer, in the reading order of the seed's template, fed to the text reader.
+
+Plain `extract_text` reads a table line by line across the page, so the wrapped lines of cells
+that sit side by side interleave ("人大工作纪念画册 … 画册制作时间为" / "（期） … 12月份，因制作").
+Where pdfplumber finds a ruled table, each cell's text is taken whole (`Table.extract`) and the
+row is written out the way the text reader expects text extracted from this template: short
+cells on one line, a wrapped cell on lines of its own, the deviation note after its row, a blank
+line between rows. Text outside tables, and pages without ruled tables, use `extract_text_lines`.
+Line numbers in locations refer to this extracted text (pages joined in order).
+"""
+
+from __future__ import annotations
+
+import time
+from typing import TYPE_CHECKING, Any
+
+from ziping.model import Form
+from ziping.readers.text import PLACEHOLDER_TOKENS, read_text
+
+if TYPE_CHECKING:
+    from ziping.readers import ReadResult
+
+MAX_BYTES = 50 * 1024 * 1024
+MAX_PAGES = 200
+MAX_SECONDS = 60.0  # checked between pages: a pathological page cannot stall a batch for longer than itself
+# Characters closer than this (points) belong to one word; CJK glyphs touch, so words split only at real gaps.
+X_TOLERANCE = 1.5
+Y_TOLERANCE = 3
+NOTE_HEADINGS = ("偏差原因", "原因分析", "未完成原因")
+NO_TEXT_LAYER = (
+    "PDF 没有文字层（可能是扫描件），请提供可复制文字的 PDF 或原始表格",
+    "the PDF has no text layer (a scan?)",
+)
+
+
+class PdfUnreadable(Exception):
+    """The PDF could not be turned into text: a ZP001/ZP002 with its reasons."""
+
+    def __init__(self, code: str, reason_zh: str, reason_en: str) -> None:
+        super().__init__(reason_en)
+        self.code, self.reason_zh, self.reason_en = code, reason_zh, reason_en
+
+
+def read_pdf(data: bytes, source: str) -> ReadResult:
+    """Every form in a PDF's text layer; unreadable PDFs become ZP001, scans ZP002."""
+    from ziping.readers import FileProblem, ReadResult
+
+    try:
+        text = pdf_text(data)
+    except PdfUnreadable as exc:
+        return ReadResult(source, problem=FileProblem(exc.code, exc.reason_zh, exc.reason_en))
+    forms = [Form.model_validate(raw) for raw in read_text(text, source)]
+    if not forms:
+        return ReadResult(
+            source,
+            problem=FileProblem(
+                "ZP002", "PDF 中没有“项目支出绩效自评表”标题", "no 项目支出绩效自评表 heading in the PDF"
+            ),
+        )
+    return ReadResult(source, forms=forms)
+
+
+def pdf_text(data: bytes) -> str:
+    """The text of every page in reading order; raises PdfUnreadable."""
+    if len(data) > MAX_BYTES:
+        raise PdfUnreadable(
+            "ZP001",
+            f"PDF 文件过大（{len(data) / 1024 / 1024:.0f} MB，上限 {MAX_BYTES // 1024 // 1024} MB）",
+            f"the PDF is too large ({len(data) / 1024 / 1024:.0f} MB, limit {MAX_BYTES // 1024 // 1024} MB)",
+        )
+    try:
+        import pdfplumber
+    except ImportError as exc:  # an install without the dependency: say so instead of a traceback
+        raise PdfUnreadable("ZP001", "缺少 pdfplumber，无法读取 PDF", "pdfplumber is not installed") from exc
+    import io
+
+    deadline = time.monotonic() + MAX_SECONDS
+    pages_text: list[str] = []
+    chars = images = 0
+    try:
+        with pdfplumber.open(io.BytesIO(data)) as pdf:
+            if len(pdf.pages) > MAX_PAGES:
+                raise PdfUnreadable(
+                    "ZP001",
+                    f"PDF 页数过多（{len(pdf.pages)} 页，上限 {MAX_PAGES} 页）",
+                    f"too many pages ({len(pdf.pages)}, limit {MAX_PAGES})",
+                )
+            carried: tuple[int, int] | None = None
+            for page in pdf.pages:
+                if time.monotonic() > deadline:
+                    raise PdfUnreadable(
+                        "ZP001",
+                        f"PDF 解析超时（超过 {MAX_SECONDS:.0f} 秒）",
+                        f"PDF parsing timed out ({MAX_SECONDS:.0f} s)",
+                    )
+                chars += len(page.chars)
+                images += len(page.images)
+                text, carried = _page_text(page, carried)
+                pages_text.append(text)
+                page.close()  # frees the page's parsed objects: memory stays flat over long PDFs
+    except PdfUnreadable:
+        raise
+    except Exception as exc:  # pdfminer raises many types for damaged files; every one is a bad input, not a bug
+        raise _unreadable(exc) from exc
+    if chars == 0:
+        if images:
+            raise PdfUnreadable("ZP002", *NO_TEXT_LAYER)
+        raise PdfUnreadable("ZP002", "PDF 中没有任何文字", "the PDF holds no text")
+    return "\n".join(pages_text)
+
+
+def _unreadable(exc: Exception) -> PdfUnreadable:
+    # pdfplumber wraps pdfminer's error (PDFPasswordIncorrect, PDFSyntaxError …) in PdfminerException.
+    inner = exc.args[0] if exc.args and isinstance(exc.args[0], Exception) else exc.__context__ or exc
+    name = type(inner).__name__
+    if any("Password" in type(e).__name__ or "Encrypt" in type(e).__name__ for e in (exc, inner)):
+        return PdfUnreadable("ZP001", "PDF 已加密（需要密码），无法读取", "the PDF is encrypted (password required)")
+    return PdfUnreadable(
+        "ZP001",
+        f"PDF 文件损坏或不完整，无法解析（{name}）",
+        f"the PDF is damaged or truncated and cannot be parsed ({name})",
+    )
+
+
+def _page_text(page: Any, carried: tuple[int, int] | None) -> tuple[str, tuple[int, int] | None]:
+    """One page: its tables and the text lines outside them, ordered top to bottom.
+
+    `carried` is the note column and column count of the last table on the previous page: a table
+    split over a page break continues on the next page without its heading row.
+    """
+    tables = page.find_tables()
+    boxes = [table.bbox for table in tables]
+
+    def outside(obj: dict) -> bool:
+        if obj.get("object_type") != "char":
+            return True
+        x, y = (obj["x0"] + obj["x1"]) / 2, (obj["top"] + obj["bottom"]) / 2
+        return not any(x0 <= x <= x1 and top <= y <= bottom for x0, top, x1, bottom in boxes)
+
+    rest = page.filter(outside) if boxes else page
+    blocks: list[tuple[float, list[str]]] = [
+        (line["top"], [line["text"]])
+        for line in rest.extract_text_lines(x_tolerance=X_TOLERANCE, y_tolerance=Y_TOLERANCE, return_chars=False)
+    ]
+    for k, table in enumerate(sorted(tables, key=lambda t: t.bbox[1])):
+        texts = table.extract(x_tolerance=X_TOLERANCE, y_tolerance=Y_TOLERANCE)
+        columns = max((len(row) for row in texts), default=0)
+        note_column = carried[0] if carried and k == 0 and carried[1] == columns else None
+        lines, note_column = _table_lines(table, texts, note_column)
+        carried = (note_column, columns) if note_column is not None else None
+        blocks.append((table.bbox[1], ["", *lines, ""]))
+    blocks.sort(key=lambda block: block[0])
+    return "\n".join(line for _, lines in blocks for line in lines), carried
+
+
+def _table_lines(table: Any, texts: list[list[str | None]], note_column: int | None) -> tuple[list[str], int | None]:
+    """A ruled table written out row by row, as text extracted from the template reads."""
+    out: list[str] = []
+    for row, cells in zip(table.rows, texts):
+        for col, cell in enumerate(cells):
+            if cell and any(heading in cell.replace("\n", "") for heading in NOTE_HEADINGS):
+                note_column = col
+        boxes = [box for box in row.cells if box is not None]
+        row_bottom = min(box[3] for box in boxes) if boxes else 0.0
+        out.extend(_row_lines(cells, row.cells, row_bottom, note_column))
+        out.append("")
+    return out, note_column
+
+
+def _row_lines(cells: list[str | None], boxes: list, row_bottom: float, note_column: int | None) -> list[str]:
+    lines: list[str] = []
+    current: list[str] = []
+    previous_wrapped = False
+
+    def flush() -> None:
+        if current:
+            lines.append(" ".join(current))
+            current.clear()
+
+    for col, (cell, box) in enumerate(zip(cells, boxes)):
+        parts = [part.strip() for part in (cell or "").split("\n") if part.strip()]
+        if not parts:
+            continue
+        joined = "".join(parts)
+        if col == note_column and joined not in PLACEHOLDER_TOKENS:
+            # The note is free text after the row's score; on the score's line it would hide the score.
+            flush()
+            lines.extend(["", *parts])
+            previous_wrapped = True
+            continue
+        if box is not None and box[3] > row_bottom + 1:
+            # A label merged down several rows (一级指标, 二级指标, 项目资金) heads them on a line of its own;
+            # it is a name, so its wrapped lines are one word again.
+            flush()
+            lines.append("".join(parts))
+            previous_wrapped = False
+            continue
+        if len(parts) == 1:
+            current.append(parts[0])
+            previous_wrapped = False
+            continue
+        # A wrapped cell: its lines stand alone, its last line runs on with the short cells after it.
+        flush()
+        if previous_wrapped:
+            lines.append("")
+        lines.extend(parts[:-1])
+        current.append(parts[-1])
+        previous_wrapped = True
+    flush()
+    return lines
