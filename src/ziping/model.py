@@ -7,9 +7,9 @@ from a file.
 
 from __future__ import annotations
 
-from typing import Any
+from functools import cached_property
 
-from pydantic import BaseModel, ConfigDict, Field, model_validator
+from pydantic import BaseModel, ConfigDict, Field, computed_field
 
 from ziping.chinese import to_simplified
 from ziping.values import (
@@ -22,6 +22,16 @@ from ziping.values import (
 )
 
 SCHEMA_VERSION = "1.0"
+
+
+class derived(cached_property):  # noqa: N801 -- used like the decorator it extends
+    """A value computed from the raw text once, on first read; without Python 3.11's per-access lock."""
+
+    def __get__(self, instance, owner=None):  # type: ignore[override]
+        if instance is None:
+            return self
+        value = instance.__dict__[self.attrname] = self.func(instance)
+        return value
 
 
 class Location(BaseModel):
@@ -53,20 +63,27 @@ class TextField(BaseModel):
 
 
 class NumberField(BaseModel):
-    """A value that must be a number; `value` is None when the raw text is not one."""
+    """A value that must be a number; `value` is None when the raw text is not one.
+
+    `value` and `decimals` are derived from the raw text when first read and appear in JSON output;
+    input never sets them (raw is the truth).
+    """
+
+    # Integrators may send {"raw": 10}: a number's text is still its text.
+    model_config = ConfigDict(coerce_numbers_to_str=True)
 
     raw: str
-    value: float | None = None
-    decimals: int | None = None
     location: Location | None = None
 
-    @model_validator(mode="before")
-    @classmethod
-    def _parse(cls, data: Any) -> Any:
-        if isinstance(data, dict) and "raw" in data:
-            raw = str(data["raw"])
-            data = {**data, "raw": raw, "value": parse_number(raw), "decimals": decimals(raw)}
-        return data
+    @computed_field  # type: ignore[prop-decorator]
+    @derived
+    def value(self) -> float | None:
+        return parse_number(self.raw)
+
+    @computed_field  # type: ignore[prop-decorator]
+    @derived
+    def decimals(self) -> int | None:
+        return decimals(self.raw)
 
 
 class Header(BaseModel):
@@ -128,24 +145,22 @@ class Indicator(BaseModel):
     score: NumberField | None = None
     note: TextField | None = None
     location: Location | None = None
-    target_parsed: Target | None = None
-    actual_parsed: Actual | None = None
 
-    @model_validator(mode="before")
-    @classmethod
-    def _parse(cls, data: Any) -> Any:
-        if not isinstance(data, dict):
-            return data
-        # Parsed in simplified characters (數量 is 数量, 達成 is 达成); the raw text keeps the form's own.
-        name = to_simplified(_raw_of(data.get("name")) or "")
-        target = _raw_of(data.get("target"))
-        actual = _raw_of(data.get("actual"))
-        level2 = to_simplified(data.get("level2", ""))
-        return {
-            **data,
-            "target_parsed": parse_target(to_simplified(target), name, level2) if target else None,
-            "actual_parsed": parse_actual(to_simplified(actual)) if actual else None,
-        }
+    # Parsed from the raw text when first read, in simplified characters (數量 is 数量, 達成 is 达成);
+    # the raw text keeps the form's own. They appear in JSON output; input never sets them.
+    @computed_field  # type: ignore[prop-decorator]
+    @derived
+    def target_parsed(self) -> Target | None:
+        if self.target is None or not self.target.raw:
+            return None
+        return parse_target(to_simplified(self.target.raw), self.key, to_simplified(self.level2))
+
+    @computed_field  # type: ignore[prop-decorator]
+    @derived
+    def actual_parsed(self) -> Actual | None:
+        if self.actual is None or not self.actual.raw:
+            return None
+        return parse_actual(to_simplified(self.actual.raw))
 
     @property
     def label(self) -> str:
@@ -204,11 +219,3 @@ class Form(BaseModel):
     def title(self) -> str:
         """项目名称, or a placeholder when the form has none."""
         return self.header.project_name.raw if self.header.project_name else "（未命名项目）"
-
-
-def _raw_of(value: Any) -> str | None:
-    if value is None:
-        return None
-    if isinstance(value, dict):
-        return value.get("raw")
-    return getattr(value, "raw", None)

@@ -35,6 +35,7 @@ PLACEHOLDER_TOKENS = frozenset({"0", "0.00", "不适用", "无", "/", "—", "-"
 # Comments the template attaches to cells; Word/WPS export them as lines of their own.
 TEMPLATE_COMMENT = re.compile(r"^(?:[(（]?限\s*\d+\s*字(?:以)?内[)）]?|Windows\s*用户|Administrator|导入模板无需填写)$")
 TEMPLATE_REQUIRED = "为必填项"  # "新增项目年度目标为必填项" and its kin
+COMMENT_ENDINGS = frozenset(")）内项户r写")  # the last characters of those comments: a cheap first test
 LEVEL1_WEIGHT = re.compile(r"^[(（]\s*(\d+(?:\.\d+)?)\s*分\s*[)）]$")
 LEVEL1_LINE = re.compile(r"^(产出指标|效益指标|满意度指标)\s*(?:[(（]\s*(\d+(?:\.\d+)?)\s*分\s*[)）])?\s*(.*)$")
 HEADER_LABELS = re.compile(
@@ -57,19 +58,18 @@ def width(text: str) -> int:
     return len(text.encode("gbk", errors="replace"))
 
 
-@dataclass(slots=True)
 class Line:
-    number: int  # 1-based line number in the file
-    text: str  # as written: values are taken from it
-    blank_before: bool = False
-    key: str = ""  # the same text in simplified characters, position for position: labels are matched in it
-    tokens: list[str] = field(init=False)
-    key_tokens: list[str] = field(init=False)
+    """One non-blank line of a form: its text as written, and the same text in simplified characters."""
 
-    def __post_init__(self) -> None:
-        self.key = self.key or self.text
-        self.tokens = self.text.split()
-        self.key_tokens = self.key.split() if self.key is not self.text else self.tokens
+    __slots__ = ("number", "text", "blank_before", "key", "tokens", "key_tokens")
+
+    def __init__(self, number: int, text: str, blank_before: bool = False, key: str = "") -> None:
+        self.number = number  # 1-based line number in the file
+        self.text = text  # as written: values are taken from it
+        self.blank_before = blank_before
+        self.key = key or text  # labels are matched in it, position for position
+        self.tokens = text.split()
+        self.key_tokens = self.key.split() if self.key is not text else self.tokens
 
 
 @dataclass(slots=True)
@@ -125,7 +125,11 @@ def _clean_lines(raw_lines: list[str], key_lines: list[str], start: int, end: in
     for i in range(start, end):
         text = raw_lines[i].strip()
         key = text if same else key_lines[i].strip()
-        if not key or (len(key) <= 24 and (TEMPLATE_COMMENT.match(key) or key.endswith(TEMPLATE_REQUIRED))):
+        if not key or (
+            len(key) <= 24
+            and key[-1] in COMMENT_ENDINGS
+            and (TEMPLATE_COMMENT.match(key) or key.endswith(TEMPLATE_REQUIRED))
+        ):
             blank = True
             continue
         lines.append(Line(i + 1, text, blank, key))
@@ -322,11 +326,16 @@ def _terminator(line: Line) -> tuple[list[str], str, str] | None:
     return None
 
 
+COMPARATORS = frozenset(("≥", "≤", ">", "<", "＞", "＜", "=", "≧", "≦"))
+
+
 def _merge_comparators(tokens: list[str]) -> list[str]:
     """'≥ 95%' is one cell, not two."""
+    if COMPARATORS.isdisjoint(tokens):
+        return tokens
     out: list[str] = []
     for token in tokens:
-        if out and out[-1] in ("≥", "≤", ">", "<", "＞", "＜", "=", "≧", "≦"):
+        if out and out[-1] in COMPARATORS:
             out[-1] += token
         else:
             out.append(token)

@@ -204,8 +204,10 @@ def direction_reversed(form: Form, fig: FormFigures) -> Iterator[Hit]:
 def rate_counted_as_heads(form: Form, fig: FormFigures) -> Iterator[Hit]:
     for k, ind in enumerate(form.indicators):
         target, actual = ind.target_parsed, ind.actual_parsed
-        units = {p.unit for p in (target, actual) if p is not None and p.unit}
-        if len(units) != 1 or ind.target is None or ind.actual is None:
+        if target is None or actual is None:
+            continue
+        units = {p.unit for p in (target, actual) if p.unit}
+        if len(units) != 1:
             continue
         unit = units.pop()
         name = normalize(ind.key)

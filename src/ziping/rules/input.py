@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import re
-from collections.abc import Callable, Iterator
+from collections.abc import Iterator
 
 from ziping.findings import Hit, Severity
 from ziping.model import Form, NumberField, TextField
@@ -122,29 +122,50 @@ def required_fields(form: Form, fig: FormFigures) -> Iterator[Hit]:
         yield Hit(path, form.location, {"label_zh": label.zh, "label_en": label.en})
 
 
-def _number_fields(form: Form) -> Iterator[tuple[str, NumberField | None, Callable[[], Text]]]:
-    """Every field that must hold a number, with its label (built only when needed)."""
+def _number_fields(form: Form) -> Iterator[tuple[str, NumberField | None]]:
+    """Every field that must hold a number, with its path."""
     funds = form.funds
-    for key, row_label in FUNDS_ROW_LABELS.items():
+    for key in FUNDS_ROW_LABELS:
         row = getattr(funds, key)
-        if row is None:
-            continue
-        for part, col in FUNDS_COLUMN_LABELS.items():
-            yield (
-                f"funds.{key}.{part}",
-                getattr(row, part),
-                lambda r=row_label, c=col: Text(r.zh + c.zh, f"{r.en} {c.en}"),
-            )
-    yield "funds.weight", funds.weight, lambda: Text("预算执行率分值", "execution weight")
-    yield "funds.execution_rate", funds.execution_rate, lambda: Text("执行率", "execution rate")
-    yield "funds.execution_score", funds.execution_score, lambda: Text("预算执行率得分", "execution score")
+        if row is not None:
+            yield f"funds.{key}.initial_budget", row.initial_budget
+            yield f"funds.{key}.budget", row.budget
+            yield f"funds.{key}.executed", row.executed
+    yield "funds.weight", funds.weight
+    yield "funds.execution_rate", funds.execution_rate
+    yield "funds.execution_score", funds.execution_score
     for k, level1 in enumerate(form.level1):
-        yield f"level1[{k}].weight", level1.weight, lambda n=level1.name: Text(f"{n}分值", f"weight of {n}")
+        yield f"level1[{k}].weight", level1.weight
     for k, ind in enumerate(form.indicators):
-        yield f"indicators[{k}].weight", ind.weight, lambda n=ind.label: Text(f"指标「{n}」分值", f"weight of 「{n}」")
-        yield f"indicators[{k}].score", ind.score, lambda n=ind.label: Text(f"指标「{n}」得分", f"score of 「{n}」")
-    yield "total.weight", form.total.weight, lambda: Text("总分分值", "total weight")
-    yield "total.score", form.total.score, lambda: Text("总分得分", "total score")
+        yield f"indicators[{k}].weight", ind.weight
+        yield f"indicators[{k}].score", ind.score
+    yield "total.weight", form.total.weight
+    yield "total.score", form.total.score
+
+
+FIXED_NUMBER_LABELS = {
+    "funds.weight": Text("预算执行率分值", "execution weight"),
+    "funds.execution_rate": Text("执行率", "execution rate"),
+    "funds.execution_score": Text("预算执行率得分", "execution score"),
+    "total.weight": Text("总分分值", "total weight"),
+    "total.score": Text("总分得分", "total score"),
+}
+
+
+def _number_label(form: Form, path: str) -> Text:
+    """How a message names a number field (built only for a field that fails)."""
+    if path in FIXED_NUMBER_LABELS:
+        return FIXED_NUMBER_LABELS[path]
+    head, _, part = path.rpartition(".")
+    if head.startswith("funds."):
+        row, col = FUNDS_ROW_LABELS[head[len("funds.") :]], FUNDS_COLUMN_LABELS[part]
+        return Text(row.zh + col.zh, f"{row.en} {col.en}")
+    index = int(head[head.index("[") + 1 : -1])
+    if head.startswith("level1"):
+        name = form.level1[index].name
+        return Text(f"{name}分值", f"weight of {name}")
+    name = form.indicators[index].label
+    return Text(f"指标「{name}」{'分值' if part == 'weight' else '得分'}", f"{part} of 「{name}」")
 
 
 @rule(
@@ -168,9 +189,9 @@ def _number_fields(form: Form) -> Iterator[tuple[str, NumberField | None, Callab
     good=Example({"indicators[系统故障排除率].score": "１０"}, Text("全角数字也能识别", "full-width digits are read")),
 )
 def unparsable_numbers(form: Form, fig: FormFigures) -> Iterator[Hit]:
-    for path, field, label in _number_fields(form):
+    for path, field in _number_fields(form):
         if field is not None and field.value is None and field.raw.strip() not in ("", "—", "-", "/", "——"):
-            text = label()
+            text = _number_label(form, path)
             yield Hit(
                 path, field.location, {"label_zh": text.zh, "label_en": text.en, "raw": field.raw}, declared=field.raw
             )
@@ -240,16 +261,26 @@ TEMPLATE_TEXT = re.compile(
 )
 
 
-def _free_text_fields(form: Form) -> Iterator[tuple[str, TextField, str]]:
+FREE_TEXT_PARTS = (("target", "指标值"), ("actual", "实际完成值"), ("note", "偏差原因分析"))
+
+
+def _free_text_fields(form: Form) -> Iterator[tuple[str, TextField]]:
     if form.goals.expected:
-        yield "goals.expected", form.goals.expected, "预期目标"
+        yield "goals.expected", form.goals.expected
     if form.goals.actual:
-        yield "goals.actual", form.goals.actual, "实际完成情况"
+        yield "goals.actual", form.goals.actual
     for k, ind in enumerate(form.indicators):
-        for part, label in (("target", "指标值"), ("actual", "实际完成值"), ("note", "偏差原因分析")):
+        for part, _ in FREE_TEXT_PARTS:
             field = getattr(ind, part)
             if field is not None:
-                yield f"indicators[{k}].{part}", field, f"指标「{ind.label}」的{label}"
+                yield f"indicators[{k}].{part}", field
+
+
+def _free_text_label(form: Form, path: str) -> str:
+    if path.startswith("goals."):
+        return "预期目标" if path.endswith("expected") else "实际完成情况"
+    index, part = path[len("indicators[") :].split("].")
+    return f"指标「{form.indicators[int(index)].label}」的{dict(FREE_TEXT_PARTS)[part]}"
 
 
 @rule(
@@ -277,9 +308,13 @@ def _free_text_fields(form: Form) -> Iterator[tuple[str, TextField, str]]:
     confidence="high",
 )
 def template_text_left_in(form: Form, fig: FormFigures) -> Iterator[Hit]:
-    for path, field, label in _free_text_fields(form):
+    fields = list(_free_text_fields(form))
+    if not TEMPLATE_TEXT.search("\n".join(field.raw for _, field in fields)):
+        return  # one search over the whole form; almost every form stops here
+    for path, field in fields:
         if m := TEMPLATE_TEXT.search(field.raw):
             text = field.raw if len(field.raw) <= 40 else field.raw[:40] + "…"
+            label = _free_text_label(form, path)
             yield Hit(
                 path, field.location, {"label": label, "label_en": path, "text": text, "hint": m.group(0)}, field.raw
             )

@@ -5,6 +5,7 @@ from __future__ import annotations
 import re
 from collections.abc import Iterator
 from dataclasses import dataclass
+from functools import lru_cache
 
 from ziping.findings import Hit, Severity
 from ziping.model import Form, Indicator
@@ -47,10 +48,6 @@ def mentions(narrative: str) -> list[Mention]:
     return found
 
 
-def _keyword(ind: Indicator) -> str:
-    return GENERIC.sub("", ind.key.replace(" ", ""))
-
-
 def _common(a: str, b: str) -> int:
     """Length of the longest common substring (both strings are short)."""
     best = 0
@@ -65,11 +62,16 @@ def _common(a: str, b: str) -> int:
 
 def reference(ind: Indicator) -> tuple[str | None, str]:
     """What a narrative number must share with an indicator to name it: the unit and the distinctive words."""
-    named = unit_from_name(ind.key)
-    unit = (ind.target_parsed.unit if ind.target_parsed else None) or (named[0] if named else None)
+    return _reference(ind.key, ind.target_parsed.unit if ind.target_parsed else None)
+
+
+@lru_cache(maxsize=4096)
+def _reference(name: str, target_unit: str | None) -> tuple[str | None, str]:
+    named = unit_from_name(name)
+    unit = target_unit or (named[0] if named else None)
     if unit_dimension(unit) == "percent":
         unit = None  # percentages are everywhere in narratives; none names one indicator
-    return unit, _keyword(ind)
+    return unit, GENERIC.sub("", name.replace(" ", ""))
 
 
 def refers_to(mention: Mention, ref: tuple[str | None, str]) -> bool:
@@ -113,6 +115,10 @@ def narrative_number_differs(form: Form, fig: FormFigures) -> Iterator[Hit]:
     if not found:
         return
     refs = [reference(ind) for ind in form.indicators]
+    units = {unit for unit, _ in refs if unit}
+    found = [m for m in found if m.unit in units]  # a number in no indicator's unit names none of them
+    if not found:
+        return
     # links[m][k]: mention m names indicator k
     links = [[refers_to(m, ref) for ref in refs] for m in found]
     for k, ind in enumerate(form.indicators):
