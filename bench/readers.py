@@ -1,6 +1,7 @@
-"""Reading speed of the PDF reader: forms per second over the seed PDF copied to N files.
+"""Reading speed of the PDF and XLSX readers: forms per second over a fixture copied to N files.
 
 Usage: python bench/readers.py [--files 500] [--pdf fixtures/pdf/longgang-2023-selfeval.pdf]
+       python bench/readers.py --files 500 --xlsx fixtures/xlsx/longgang-2023-stacked.xlsx
 One process, one core; the copies live in a temporary folder, so the OS cache holds them all.
 Reading only (bytes → forms): the rules cost the same whatever the format (see throughput.py).
 """
@@ -21,18 +22,20 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--files", type=int, default=500)
     parser.add_argument("--pdf", type=Path, default=ROOT / "fixtures" / "pdf" / "longgang-2023-selfeval.pdf")
+    parser.add_argument("--xlsx", type=Path, help="measure this workbook instead of the PDF")
     args = parser.parse_args()
+    source = args.xlsx or args.pdf
     if hasattr(os, "sched_setaffinity"):
         os.sched_setaffinity(0, {min(os.sched_getaffinity(0))})
     from ziping.readers import read_path
 
-    with tempfile.TemporaryDirectory(prefix="ziping-bench-pdf-") as tmp:
+    with tempfile.TemporaryDirectory(prefix="ziping-bench-readers-") as tmp:
         paths = []
         for k in range(args.files):
-            path = Path(tmp) / f"form-{k:06d}.pdf"
-            shutil.copyfile(args.pdf, path)
+            path = Path(tmp) / f"form-{k:06d}{source.suffix}"
+            shutil.copyfile(source, path)
             paths.append(path)
-        read_path(paths[0])  # imports pdfplumber and pdfminer outside the timing
+        read_path(paths[0])  # imports pdfplumber/openpyxl outside the timing
         forms = 0
         started = time.perf_counter()
         for path in paths:
@@ -41,6 +44,9 @@ def main() -> None:
                 raise SystemExit(f"{path}: {result.problem.reason_en}")
             forms += len(result.forms)
         elapsed = time.perf_counter() - started
+    if args.xlsx:
+        print(f"files {args.files}  forms {forms}  seconds {elapsed:.2f}  forms/s {forms / elapsed:.1f}")
+        return
     pages = _pages(args.pdf)
     print(f"files {args.files}  forms {forms}  pages {pages * args.files}  seconds {elapsed:.2f}")
     print(
