@@ -81,12 +81,7 @@ class Checker:
         try:
             return self.check_read(read_path(path))
         except Exception as exc:  # noqa: BLE001 -- a defect on one file must not stop a batch
-            return FileResult(str(path), error=self._internal_error(exc))
-
-    def _internal_error(self, exc: Exception) -> Finding:
-        rule = REGISTRY["ZP009"]
-        reason = type(exc).__name__
-        return Finding(rule.code, rule.severity, "file", None, {"reason": reason, "reason_en": reason})
+            return FileResult(str(path), error=internal_error(exc))
 
     def check_bytes(self, data: bytes, source: str) -> FileResult:
         """Check a file's content already in memory."""
@@ -112,6 +107,13 @@ def tune_gc_for_batch() -> None:
     """
     gc.freeze()
     gc.set_threshold(50_000, 20, 100)
+
+
+def internal_error(exc: Exception) -> Finding:
+    """ZP009 for a defect of ziping met on one file: named by its type, so no input text leaks into it."""
+    rule = REGISTRY["ZP009"]
+    reason = type(exc).__name__
+    return Finding(rule.code, rule.severity, "file", None, {"reason": reason, "reason_en": reason})
 
 
 def expand(paths: Sequence[str | Path]) -> Iterator[Path]:

@@ -22,7 +22,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from ziping import __version__
-from ziping.checks import Checker, FileResult, expand, tune_gc_for_batch
+from ziping.checks import Checker, FileResult, expand, internal_error, tune_gc_for_batch
 from ziping.findings import Finding, Severity
 from ziping.reports.contract import finding_json, form_json
 from ziping.risk import assess, weight_of
@@ -157,14 +157,6 @@ def payload(result: FileResult) -> str:
         forms.append(form)
     data = {"error": _record(result.error) if result.error else None, "forms": forms}
     return json.dumps(data, ensure_ascii=False, separators=(",", ":"))
-
-
-def internal_error(exc: Exception) -> Finding:
-    """ZP009 for a defect met while checking a file, as Checker.check_file makes it."""
-    rule = REGISTRY["ZP009"]
-    return Finding(
-        rule.code, rule.severity, "file", None, {"reason": type(exc).__name__, "reason_en": type(exc).__name__}
-    )
 
 
 _WORKER_CHECKER: Checker | None = None
