@@ -20,15 +20,11 @@ HEADINGS = {
 
 
 def render_rules(rules: list[Rule], console: Console, lang: str = "zh") -> None:
-    """The catalog as a table."""
-    from rich.table import Table
+    """The catalog, one rule a line (never cut to the terminal's width)."""
+    from rich.markup import escape
 
-    table = Table(show_lines=False, box=None, pad_edge=False)
-    for heading in ("code", "severity", "name", "title"):
-        table.add_column(heading)
     for rule in rules:
-        table.add_row(rule.code, rule.severity.label(lang), rule.name, rule.title.get(lang))
-    console.print(table)
+        console.print(f"{rule.code}  {rule.severity.label(lang):<4}  {rule.name:<32}  {escape(rule.title.get(lang))}")
 
 
 def render_rule(rule: Rule, console: Console, lang: str = "zh") -> None:
