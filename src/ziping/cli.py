@@ -128,7 +128,7 @@ def check(
     if format in (CheckFormat.html, CheckFormat.md):
         counts = _form_reports(checker, paths, format, out, profile, lang.value, reviewer)
         raise typer.Exit(_exit_code(counts, fail_on))
-    results = (checker.check_file(path) for path in expand(paths))
+    results = (_check_one(checker, path) for path in expand(paths))
     llm_run = None
     if reviewer is not None:
         results = list(results)  # every form is reviewed concurrently before the report starts
@@ -144,6 +144,23 @@ def check(
 
         counts = render(results, Console(soft_wrap=True, highlight=False), lang.value, llm_run)
     raise typer.Exit(_exit_code(counts, fail_on))
+
+
+STDIN = "-"  # the path that names standard input, as in cat and grep
+
+
+def _stdin_bytes() -> bytes:
+    """Standard input, read up to one byte past the size limit so an oversized stream is refused."""
+    from ziping.readers import MAX_BYTES
+
+    return sys.stdin.buffer.read(MAX_BYTES + 1)
+
+
+def _check_one(checker, path: Path):
+    """Check a file, or standard input when the path is "-"."""
+    if str(path) != STDIN:
+        return checker.check_file(path)
+    return checker.check_bytes(_stdin_bytes(), STDIN)
 
 
 def _llm_settings(**flags):
@@ -186,7 +203,7 @@ def _form_reports(
     runs: dict[str, object] = {}
 
     def check_file(path: Path):
-        result = checker.check_file(path)
+        result = _check_one(checker, path)
         if reviewer is not None:
             runs[result.path] = reviewer([result])
         return result
@@ -243,6 +260,10 @@ def parse(
 
     if extract is Extract.llm:
         result = _extract_with_llm(path, model=model, base_url=base_url, preset=preset)
+    elif str(path) == STDIN:
+        from ziping.readers import read_bytes
+
+        result = read_bytes(_stdin_bytes(), STDIN)
     else:
         result = read_path(path)
     if result.problem is not None:

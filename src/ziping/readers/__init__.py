@@ -11,6 +11,7 @@ from pathlib import Path
 from pydantic import ValidationError
 
 from ziping.model import Form
+from ziping.readers.cells import looks_cellular, read_cells
 from ziping.readers.encoding import UndecodableError, decode
 from ziping.readers.pdf import read_pdf
 from ziping.readers.text import read_text
@@ -73,6 +74,10 @@ def read_bytes(data: bytes, source: str) -> ReadResult:
     """Read every form from a file's bytes; `source` names it in messages."""
     if not data.strip():
         return ReadResult(source, problem=FileProblem("ZP002", "文件为空", "the file is empty"))
+    if len(data) > MAX_BYTES:  # standard input has no size to stat beforehand
+        return ReadResult(
+            source, problem=FileProblem("ZP001", "文件过大（上限 50 MB），未读取", "too large (limit 50 MB)")
+        )
     # The PDF header may follow up to 1 KB of junk (PDF 1.7, §7.5.2); the suffix alone also decides.
     if source.lower().endswith(".pdf") or b"%PDF-" in data[:1024]:
         return read_pdf(data, source)
@@ -92,6 +97,10 @@ def read_bytes(data: bytes, source: str) -> ReadResult:
     if source.lower().endswith(".json") or text.lstrip().startswith(("{", "[")):
         return _read_json(text, source, encoding)
     forms = [Form.model_validate(raw) for raw in read_text(text, source)]
+    # The seed's layout is tried first so its findings never change; text it cannot read and whose
+    # cells are separated by pipes, tabs or lines (forms copied from web pages) goes to the cell reader.
+    if all(not form.indicators for form in forms) and looks_cellular(text):
+        forms = [Form.model_validate(raw) for raw in read_cells(text, source)] or forms
     if not forms:
         return ReadResult(
             source,

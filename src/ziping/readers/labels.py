@@ -55,6 +55,8 @@ FUNDS_ROWS: dict[str, str] = {
     "合计": "total",
     "当年财政拨款": "fiscal",
     "财政拨款": "fiscal",
+    "总额": "total",  # Sichuan: 预算执行情况 rows 总额 / 其中：财政资金
+    "财政资金": "fiscal",
     "上年结转资金": "carryover",
     "上年结转": "carryover",
     "其他资金": "other",
@@ -63,9 +65,13 @@ FUNDS_ROWS: dict[str, str] = {
 # Columns of the funds table; a heading may carry a suffix such as "（A）" or "（%）".
 FUNDS_COLUMNS: dict[str, str] = {
     "年初预算数": "initial_budget",
+    "年初预算": "initial_budget",
     "全年预算数": "budget",
     "调整后预算数": "budget",
     "全年执行数": "executed",
+    "预算执行数": "executed",
+    "预算执行率": "execution_rate",
+    "权重": "weight",
     "分值": "weight",
     "执行率": "execution_rate",
     "得分": "execution_score",
@@ -75,6 +81,8 @@ GOALS: dict[str, str] = {
     "预期目标": "expected",
     "年度目标": "expected",
     "实际完成情况": "actual",
+    "项目年度目标": "expected",
+    "年度目标完成情况": "actual",
 }
 
 INDICATOR_COLUMNS: dict[str, str] = {
@@ -89,6 +97,10 @@ INDICATOR_COLUMNS: dict[str, str] = {
     "分值": "weight",
     "权重": "weight",
     "得分": "score",
+    # 指标性质 (≥ ≤ =) and 度量单位 columns: joined with 指标值 into the target text by the readers.
+    "指标性质": "nature",
+    "度量单位": "unit",
+    "计量单位": "unit",
     "偏差原因分析及改进措施": "note",
     "偏差原因分析": "note",
     "未完成原因分析": "note",
