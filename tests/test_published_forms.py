@@ -92,3 +92,19 @@ def test_findings_plausible(path, profile):
     if path.name.startswith("sichuan-qingshen"):
         # The published form leaves 完成值 empty: each indicator is reported for it, and nothing is invented.
         assert [f.code for f in result.forms[0].findings if f.code == "ZP206"] == ["ZP206", "ZP206"]
+
+
+def test_sichuan_layout_is_scored_by_its_profile_unless_one_is_asked_for():
+    import json
+
+    from typer.testing import CliRunner
+
+    from ziping.cli import app
+
+    path = FIXTURES / "published" / "sichuan-qingshen-2023-wages.txt"
+    runner = CliRunner()
+    auto = json.loads(runner.invoke(app, ["check", str(path), "--format", "json"]).output)
+    chosen = json.loads(runner.invoke(app, ["check", str(path), "--format", "json", "--profile", "standard"]).output)
+    assert [f["profile"] for f in auto["files"][0]["forms"]] == ["sichuan"]
+    assert [f["profile"] for f in chosen["files"][0]["forms"]] == ["standard"]
+    assert "评分标准" in runner.invoke(app, ["check", str(path)]).output

@@ -13,7 +13,7 @@ from pathlib import Path
 
 from ziping.findings import Finding, Severity
 from ziping.model import Form, Location
-from ziping.profiles import Profile, load_profile
+from ziping.profiles import Profile, ProfileError, load_profile
 from ziping.readers import SUPPORTED_SUFFIXES, ReadResult, read_bytes, read_path
 from ziping.rules import REGISTRY, Rule, select
 from ziping.scoring import FormFigures, figures
@@ -51,6 +51,8 @@ class Checker:
 
     rules: tuple[Rule, ...]
     profile: Profile
+    # False: the profile is the default, and a form whose layout names another is scored by that one.
+    profile_chosen: bool = True
     form_rules: tuple[Rule, ...] = field(init=False)  # the rules that are functions of a form
 
     def __post_init__(self) -> None:
@@ -58,14 +60,27 @@ class Checker:
 
     @classmethod
     def create(
-        cls, select_codes: Iterable[str] = (), ignore_codes: Iterable[str] = (), profile: str = "standard"
+        cls, select_codes: Iterable[str] = (), ignore_codes: Iterable[str] = (), profile: str | None = None
     ) -> Checker:
-        """Raises UnknownRuleError / UnknownProfileError for codes or profiles that do not exist."""
-        return cls(tuple(select(select_codes, ignore_codes)), load_profile(profile))
+        """Raises UnknownRuleError / UnknownProfileError for codes or profiles that do not exist.
+
+        Without a profile, "standard" scores every form whose layout does not name another.
+        """
+        chosen = load_profile(profile or "standard")
+        return cls(tuple(select(select_codes, ignore_codes)), chosen, profile_chosen=profile is not None)
+
+    def profile_for(self, form: Form) -> Profile:
+        """The profile that scores this form: the one asked for, else the one its layout names."""
+        if self.profile_chosen or not form.profile_hint:
+            return self.profile
+        try:
+            return load_profile(form.profile_hint)
+        except ProfileError:
+            return self.profile
 
     def check_form(self, form: Form) -> FormResult:
         """Run every selected rule on one form."""
-        fig = figures(form, self.profile)
+        fig = figures(form, self.profile_for(form))
         found = [rule.finding(hit) for rule in self.form_rules for hit in rule.check(form, fig)]
         found.sort(key=lambda f: f.sort_key)
         return FormResult(form, fig, found)
@@ -130,7 +145,7 @@ def check_paths(
     paths: Sequence[str | Path],
     select_codes: Iterable[str] = (),
     ignore_codes: Iterable[str] = (),
-    profile: str = "standard",
+    profile: str | None = None,
 ) -> Iterator[FileResult]:
     """Check files and folders one file at a time."""
     checker = Checker.create(select_codes, ignore_codes, profile)

@@ -69,7 +69,7 @@ def _fail(message: str) -> typer.Exit:
     return typer.Exit(Exit.UNUSABLE)
 
 
-def _checker(select: list[str] | None, ignore: list[str] | None, profile: str):
+def _checker(select: list[str] | None, ignore: list[str] | None, profile: str | None):
     from ziping.checks import Checker
     from ziping.profiles import ProfileError, UnknownProfileError, available
     from ziping.rules import UnknownRuleError
@@ -92,7 +92,10 @@ def check(
         list[str] | None, typer.Option(help="只运行这些规则（代码或前缀，逗号分隔）/ rule codes or prefixes")
     ] = None,
     ignore: Annotated[list[str] | None, typer.Option(help="不运行这些规则 / rule codes or prefixes to skip")] = None,
-    profile: Annotated[str, typer.Option(help="评分标准名称或 TOML 路径 / scoring profile")] = "standard",
+    profile: Annotated[
+        str | None,
+        typer.Option(help="评分标准名称或 TOML 路径；不指定时为 standard，版式可识别的按版式 / scoring profile"),
+    ] = None,
     lang: Annotated[Lang, typer.Option(help="输出语言 / language")] = Lang.zh,
     fail_on: Annotated[
         FailOn, typer.Option(help="出现该级别及以上的问题时退出码为 1 / exit 1 at this severity")
@@ -126,7 +129,7 @@ def check(
     reviewer = _reviewer(settings, checker, use_cache=not no_cache)
     tune_gc_for_batch()
     if format in (CheckFormat.html, CheckFormat.md):
-        counts = _form_reports(checker, paths, format, out, profile, lang.value, reviewer)
+        counts = _form_reports(checker, paths, format, out, checker.profile.name, lang.value, reviewer)
         raise typer.Exit(_exit_code(counts, fail_on))
     results = (_check_one(checker, path) for path in expand(paths))
     llm_run = None
@@ -136,7 +139,7 @@ def check(
     if format is CheckFormat.json:
         from ziping.reports.contract import write_report
 
-        counts = write_report(results, sys.stdout, profile, lang.value, llm_run)
+        counts = write_report(results, sys.stdout, profile or "standard", lang.value, llm_run)
     else:
         from rich.console import Console
 
@@ -422,7 +425,10 @@ def triage(
     ] = None,
     select: Annotated[list[str] | None, typer.Option(help="只运行这些规则 / rule codes or prefixes")] = None,
     ignore: Annotated[list[str] | None, typer.Option(help="不运行这些规则 / rule codes or prefixes to skip")] = None,
-    profile: Annotated[str, typer.Option(help="评分标准名称或 TOML 路径 / scoring profile")] = "standard",
+    profile: Annotated[
+        str | None,
+        typer.Option(help="评分标准名称或 TOML 路径；不指定时为 standard，版式可识别的按版式 / scoring profile"),
+    ] = None,
     lang: Annotated[Lang, typer.Option(help="输出语言 / language")] = Lang.zh,
     llm: LlmOpt = None,
     model: ModelOpt = None,

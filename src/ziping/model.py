@@ -206,6 +206,10 @@ class Form(BaseModel):
     unread: list[TextField] = Field(
         default_factory=list, description="Text the reader found but could not place in any field."
     )
+    profile_hint: str | None = Field(
+        default=None,
+        description="The scoring profile the layout names unambiguously (e.g. sichuan); --profile overrides it.",
+    )
     unverified: list[str] = Field(
         default_factory=list,
         description="Fields (paths) extracted by a model whose numbers do not occur in the source text.",

@@ -96,12 +96,14 @@ def key_parts(checker: Checker, llm: LLMSettings | None = None) -> KeyParts:
     # The profile's content, not only its name: an edited TOML file must invalidate its results.
     profile = checker.profile
     profile_hash = hashlib.sha256(profile.model_dump_json().encode()).hexdigest()[:12]
+    # Without --profile a form whose layout names a profile is scored by that one: another key.
+    profile_id = f"{profile.name}@{profile_hash}" + ("" if checker.profile_chosen else "+layout")
     if llm is None or not llm.enabled:
-        return KeyParts(ruleset, f"{profile.name}@{profile_hash}")
+        return KeyParts(ruleset, profile_id)
     from ziping.llm.prompts import load_prompt
 
     prompt = load_prompt("review")
-    return KeyParts(ruleset, f"{profile.name}@{profile_hash}", f"{prompt.version}@{prompt.digest}", llm.model or "")
+    return KeyParts(ruleset, profile_id, f"{prompt.version}@{prompt.digest}", llm.model or "")
 
 
 @dataclass(slots=True)

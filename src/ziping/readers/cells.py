@@ -112,8 +112,19 @@ def read_cells(text: str, source: str | None = None) -> list[dict[str, Any]]:
     forms = []
     for index, start in enumerate(starts, start=1):
         end = starts[index] if index < len(starts) else len(cells)
-        forms.append(_FormReader(cells[start:end], source, index).read())
+        form = _FormReader(cells[start:end], source, index).read()
+        if hint := profile_hint(cells[start:end]):
+            form["profile_hint"] = hint
+        forms.append(form)
     return forms
+
+
+def profile_hint(cells: list[Cell]) -> str | None:
+    """The scoring profile a layout names unambiguously: Sichuan's 预算执行情况(10分) beside 绩效指标(90分)."""
+    keys = {cell.key for cell in cells if cell.key}
+    funds = any((m := FUNDS_HEADING.match(key)) and m.group(1) == "10" for key in keys)
+    table = any((m := TABLE_HEADING.match(key)) and m.group(1) == "90" for key in keys)
+    return "sichuan" if funds and table else None
 
 
 def _loc(first: int, last: int | None = None) -> dict[str, int | None]:

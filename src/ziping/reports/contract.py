@@ -82,6 +82,7 @@ def form_json(result: FormResult, lang: str = "zh") -> dict[str, Any]:
         "year": int(year) if year is not None else None,
         "implementing_unit": header.implementing_unit.raw if header.implementing_unit else None,
         "location": form.location.model_dump(exclude_none=True) if form.location else None,
+        "profile": fig.profile.name,
         "declared": {
             "execution_rate": num(form.funds.execution_rate),
             "execution_score": num(form.funds.execution_score),

@@ -31,6 +31,7 @@ WORDS = {
         "formula": "计算",
         "clean": "未发现问题",
         "unscored": "本表没有分值和得分栏，得分类检查未进行",
+        "profile": "评分标准",
         "summary": "共 {files} 个文件、{forms} 张表：错误 {error}，警告 {warning}，提示 {info}",
         "unreadable": "；{unreadable} 个文件无法读取",
         "sep": "：",
@@ -46,6 +47,7 @@ WORDS = {
         "formula": "formula",
         "clean": "no findings",
         "unscored": "this form has no weight or score columns: score checks were not run",
+        "profile": "profile",
         "summary": "{files} file(s), {forms} form(s): {error} error(s), {warning} warning(s), {info} info",
         "unreadable": "; {unreadable} file(s) could not be read",
         "sep": ": ",
@@ -113,6 +115,10 @@ def render(
                 f" {escape(code)} {escape(year)} [dim]{where}[/]"
             )
             console.print(_figures_line(form_result, lang))
+            if form_result.figures.profile.name != "standard":
+                console.print(
+                    f"    [dim]{w['profile']}{w['sep']}{escape(form_result.figures.profile.description or form_result.figures.profile.name)}[/]"
+                )
             if not form_result.figures.scored:
                 console.print(f"    [dim]{w['unscored']}[/]")
             if not form_result.findings:
