@@ -92,6 +92,8 @@ def test_findings_plausible(path, profile):
     if path.name.startswith("sichuan-qingshen"):
         # The published form leaves 完成值 empty: each indicator is reported for it, and nothing is invented.
         assert [f.code for f in result.forms[0].findings if f.code == "ZP206"] == ["ZP206", "ZP206"]
+        # ...and its 年度目标完成情况 still holds the template's hint, the habit ZP005 was written for.
+        assert "ZP005" in codes
 
 
 def test_sichuan_layout_is_scored_by_its_profile_unless_one_is_asked_for():

@@ -245,9 +245,11 @@ class _FormReader:
             if k >= len(self.cells) or self._is_label(self.cells[k]) or self._section_at(k):
                 break
             cell = self.cells[k]
-            if _is_prompt(cell) or not cell.text:
+            if not cell.text:
                 self.unread(cell)
             else:
+                # A "(100字以内)" prompt standing where the goal goes is the field left unfilled: it is kept
+                # as the value, so ZP005 can say so, rather than dropped as a label would be.
                 self.form["goals"].setdefault(part, _field(cell))
             k += 1
         return k
