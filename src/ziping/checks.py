@@ -11,7 +11,7 @@ from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from ziping.findings import Finding, Severity
+from ziping.findings import Finding
 from ziping.model import Form, Location
 from ziping.profiles import Profile, ProfileError, load_profile
 from ziping.readers import SUPPORTED_SUFFIXES, ReadResult, read_bytes, read_path
@@ -157,9 +157,3 @@ def check_paths(
 def check_path(path: str | Path, **options: object) -> FileResult:
     """Check one file (the simplest entry point for integrators)."""
     return Checker.create(**options).check_file(path)  # type: ignore[arg-type]
-
-
-def worst(results: Iterable[FileResult]) -> Severity | None:
-    """The most severe finding across results."""
-    ranks = [f.severity for r in results for f in r.findings]
-    return max(ranks, key=lambda s: s.rank, default=None)

@@ -52,6 +52,18 @@ class Lang(StrEnum):
     en = "en"
 
 
+# Options several commands share, declared once.
+SelectOpt = Annotated[
+    list[str] | None, typer.Option(help="只运行这些规则（代码或前缀，逗号分隔）/ rule codes or prefixes")
+]
+IgnoreOpt = Annotated[list[str] | None, typer.Option(help="不运行这些规则 / rule codes or prefixes to skip")]
+ProfileOpt = Annotated[
+    str | None,
+    typer.Option(help="评分标准名称或 TOML 路径；不指定时为 standard，版式可识别的按版式 / scoring profile"),
+]
+LangOpt = Annotated[Lang, typer.Option(help="输出语言 / language")]
+
+
 class FailOn(StrEnum):
     error = "error"
     warning = "warning"
@@ -88,15 +100,10 @@ def _checker(select: list[str] | None, ignore: list[str] | None, profile: str | 
 def check(
     paths: Annotated[list[Path], typer.Argument(help="自评表文件或文件夹 / form files or folders", show_default=False)],
     format: Annotated[CheckFormat, typer.Option("--format", "-f", help="输出格式 / output format")] = CheckFormat.text,
-    select: Annotated[
-        list[str] | None, typer.Option(help="只运行这些规则（代码或前缀，逗号分隔）/ rule codes or prefixes")
-    ] = None,
-    ignore: Annotated[list[str] | None, typer.Option(help="不运行这些规则 / rule codes or prefixes to skip")] = None,
-    profile: Annotated[
-        str | None,
-        typer.Option(help="评分标准名称或 TOML 路径；不指定时为 standard，版式可识别的按版式 / scoring profile"),
-    ] = None,
-    lang: Annotated[Lang, typer.Option(help="输出语言 / language")] = Lang.zh,
+    select: SelectOpt = None,
+    ignore: IgnoreOpt = None,
+    profile: ProfileOpt = None,
+    lang: LangOpt = Lang.zh,
     fail_on: Annotated[
         FailOn, typer.Option(help="出现该级别及以上的问题时退出码为 1 / exit 1 at this severity")
     ] = FailOn.error,
@@ -325,7 +332,7 @@ def _extract_with_llm(path: Path, **flags):
 @app.command()
 def rules(
     code: Annotated[str | None, typer.Argument(help="规则代码，如 ZP304 / a rule code", show_default=False)] = None,
-    lang: Annotated[Lang, typer.Option(help="输出语言 / language")] = Lang.zh,
+    lang: LangOpt = Lang.zh,
 ) -> None:
     """列出全部规则，或解释一条规则及其示例 / list the rules, or explain one with its examples."""
     from rich.console import Console
@@ -423,13 +430,10 @@ def triage(
     workers: Annotated[
         int | None, typer.Option(help="进程数；默认超过 200 个文件时用全部核 / processes", show_default=False)
     ] = None,
-    select: Annotated[list[str] | None, typer.Option(help="只运行这些规则 / rule codes or prefixes")] = None,
-    ignore: Annotated[list[str] | None, typer.Option(help="不运行这些规则 / rule codes or prefixes to skip")] = None,
-    profile: Annotated[
-        str | None,
-        typer.Option(help="评分标准名称或 TOML 路径；不指定时为 standard，版式可识别的按版式 / scoring profile"),
-    ] = None,
-    lang: Annotated[Lang, typer.Option(help="输出语言 / language")] = Lang.zh,
+    select: SelectOpt = None,
+    ignore: IgnoreOpt = None,
+    profile: ProfileOpt = None,
+    lang: LangOpt = Lang.zh,
     llm: LlmOpt = None,
     model: ModelOpt = None,
     base_url: BaseUrlOpt = None,
@@ -508,7 +512,7 @@ def queue_mark(
     status: Annotated[str, typer.Argument(metavar="STATUS", help="reviewed | returned | accepted", show_default=False)],
     note: Annotated[str, typer.Option(help="审阅备注 / a note")] = "",
     db: DbOption = DEFAULT_DB,
-    lang: Annotated[Lang, typer.Option(help="输出语言 / language")] = Lang.zh,
+    lang: LangOpt = Lang.zh,
 ) -> None:
     """标记一张表的审阅状态 / mark a form reviewed, returned or accepted, with a note."""
     from ziping.reports.queue import WORDS
@@ -533,7 +537,7 @@ def queue_list(
     ] = None,
     since: Annotated[str | None, typer.Option(help="只列出此时间之后新增或改动的表 / new since")] = None,
     db: DbOption = DEFAULT_DB,
-    lang: Annotated[Lang, typer.Option(help="输出语言 / language")] = Lang.zh,
+    lang: LangOpt = Lang.zh,
 ) -> None:
     """列出结果库中的全部表，按风险排序 / list every stored form, ranked by risk."""
     from ziping.reports.queue import WORDS, render_terminal
