@@ -138,7 +138,7 @@ def test_fifo_is_refused_not_waited_on(tmp_path):
 def test_folder_named_directly_is_walked(tmp_path):
     (tmp_path / "sub").mkdir()
     (tmp_path / "sub" / "form.txt").write_bytes(SEED.read_bytes())
-    (tmp_path / "sub" / "notes.docx").write_bytes(b"ignored: not a supported format yet")
+    (tmp_path / "sub" / "notes.pptx").write_bytes(b"ignored: not a supported format")
     code, data = check_json(tmp_path)
     assert [f["path"].rsplit("/", 1)[-1] for f in data["files"]] == ["form.txt"]
 

@@ -90,6 +90,65 @@ def test_rejected_mode_falls_back_and_is_remembered(server):
     assert modes == ["json_schema", "json_object", "json_object"]  # not asked in json_schema again
 
 
+# What llama-cpp-python's server (0.3.x) answers to response_format json_schema: HTTP 500, not 400.
+LLAMACPP_500 = Step(
+    status=500,
+    error={
+        "message": "1 validation error:\n  {'type': 'literal_error', 'loc': ('body', 'response_format', 'type'), "
+        "'msg': \"Input should be 'text' or 'json_object'\", 'input': 'json_schema'}",
+        "type": "internal_server_error",
+    },
+)
+
+
+def test_a_500_naming_response_format_falls_back_to_the_next_mode(server):
+    answer, _ = ask(server, LLAMACPP_500, LLAMACPP_500, Step(content=GOOD), transport_retries=1)
+    assert answer.value.ok and answer.mode == "json_object"
+    modes = [r.body["response_format"]["type"] for r in server.requests]
+    assert modes == ["json_schema", "json_schema", "json_object"]  # the SDK's one retry, then the next mode
+
+
+def test_a_500_rejecting_the_only_mode_is_a_setting_to_change_not_a_transport_fault(server):
+    with pytest.raises(LLMError) as err:
+        ask(server, LLAMACPP_500, mode="json_schema", transport_retries=0)
+    assert err.value.kind == "bad_request" and err.value.per_run
+    assert "json_schema" in err.value.zh and "HTTP 500" in err.value.zh and "--preset" in err.value.zh
+    assert len(server.requests) == 1
+
+
+def test_a_500_that_names_no_mode_stays_a_transport_fault(server):
+    with pytest.raises(LLMError) as err:
+        ask(
+            server,
+            Step(status=500, error={"message": "CUDA out of memory in function ggml_alloc"}),
+            transport_retries=0,
+        )
+    assert err.value.kind == "transport" and len(server.requests) == 1
+
+
+def test_concurrent_rejections_move_on_one_mode_only(server):
+    rejected = Step(status=400, error={"message": "response_format json_schema is not supported"})
+    server.script = [rejected, rejected, Step(content=GOOD)]
+    server.latency = 0.2  # both requests are in flight before either is rejected
+
+    async def run():
+        client = StructuredClient(LLMSettings(base_url=server.url, api_key=KEY, model="m"))
+        try:
+            return await asyncio.gather(*(client.ask([{"role": "user", "content": c}], Ping, "ping") for c in "ab"))
+        finally:
+            await client.close()
+
+    answers = asyncio.run(run())
+    assert [a.mode for a in answers] == ["json_object", "json_object"]  # not "tools" for the second
+    assert [r.body["response_format"]["type"] for r in server.requests].count("json_object") == 2
+
+
+def test_each_call_is_timed(server):
+    answer, _ = ask(server, Step(content="x", delay=0.2), Step(content=GOOD))
+    assert len(answer.usage.seconds) == answer.usage.calls == 2
+    assert answer.usage.seconds[0] >= 0.2 and 0 < answer.usage.seconds[1] < answer.usage.seconds[0]
+
+
 @pytest.mark.parametrize(
     "bad, feedback",
     [("这不是JSON", "不是有效的 JSON"), (json.dumps({"ok": "maybe"}), "不符合 JSON Schema"), ("", "回答为空")],

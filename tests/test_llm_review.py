@@ -133,6 +133,9 @@ def test_wrong_key_is_reported_once_for_the_run(server):
 def test_usage_is_totalled(server):
     result = run(server, seed_forms(), answer())
     assert (result.calls, result.prompt_tokens, result.completion_tokens) == (3, 300, 60)
+    block = result.as_json()
+    assert len(result.call_seconds) == 3 and block["seconds"] >= max(result.call_seconds) > 0
+    assert block["call_seconds_max"] >= block["call_seconds_mean"] > 0
 
 
 def test_ground_drops_codes_not_selected():

@@ -51,7 +51,19 @@ def test_tabs_with_weight_before_target():
     assert form["total"]["weight"]["raw"] == "100" and form["total"]["score"]["raw"] == "89.5"
     # No 实际完成情况: the 评价结论 stands in for it, with its line.
     assert form["goals"]["actual"] == {"raw": "基本完成年度目标。", "location": {"line": 12, "end_line": None}}
-    assert any(u["raw"].startswith("项目负责人") for u in form["unread"])
+    # 项目负责人 and 联系电话 are fields of the header now, with their line, not unplaced text.
+    assert form["header"]["contact"] == {"raw": "张三", "location": {"line": 4, "end_line": None}}
+    assert form["header"]["phone"]["raw"] == "12345678"
+    assert not any("负责人" in u["raw"] or "电话" in u["raw"] for u in form["unread"])
+
+
+def test_contact_and_phone_in_the_seed_layout():
+    text = SEED.read_text(encoding="utf-8").replace(
+        "项目名称：", "项目负责人：李四 联系电话：0755-28900000 项目名称：", 1
+    )
+    form = read_bytes(text.encode("utf-8"), "seed.txt").forms[0]
+    assert (form.header.contact.raw, form.header.phone.raw) == ("李四", "0755-28900000")
+    assert form.header.project_name.raw == "人大宣传"
 
 
 def test_markdown_pipes_and_form_split():

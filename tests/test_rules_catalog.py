@@ -19,7 +19,7 @@ CATALOG = {
     "ZP101": "error", "ZP102": "error", "ZP103": "error", "ZP104": "warning", "ZP105": "info", "ZP106": "warning",
     "ZP201": "error", "ZP202": "error", "ZP203": "warning", "ZP204": "error", "ZP205": "warning",
     "ZP206": "error", "ZP207": "warning", "ZP208": "warning", "ZP209": "warning",
-    "ZP210": "warning", "ZP211": "warning", "ZP212": "warning", "ZP213": "info",
+    "ZP210": "warning", "ZP211": "warning", "ZP212": "warning", "ZP213": "info", "ZP214": "error",
     "ZP301": "warning", "ZP302": "error", "ZP303": "error", "ZP304": "error", "ZP305": "error",
     "ZP401": "warning", "ZP402": "error", "ZP403": "error", "ZP404": "warning",
     "ZP501": "warning", "ZP502": "warning", "ZP503": "warning", "ZP504": "warning",

@@ -45,6 +45,19 @@ class FileResult:
             yield from form.findings
 
 
+def _unscored_execution(form: Form) -> str | None:
+    """The no-execution profile when the form itself gives budget execution no points: no 分值 or 得分 beside
+    the execution rate, and the indicators' weights alone make the 100 (the total, where declared, says 100)."""
+    funds = form.funds
+    if funds.weight is not None or funds.execution_score is not None or not form.indicators:
+        return None
+    weights = [ind.weight.value if ind.weight is not None else None for ind in form.indicators]
+    if None in weights or abs(sum(weights) - 100) > 1e-6:
+        return None
+    total = form.total.weight.value if form.total.weight is not None else 100
+    return "no-execution" if total == 100 else None
+
+
 @dataclass(frozen=True, slots=True)
 class Checker:
     """The rules and profile one run applies."""
@@ -71,10 +84,13 @@ class Checker:
 
     def profile_for(self, form: Form) -> Profile:
         """The profile that scores this form: the one asked for, else the one its layout names."""
-        if self.profile_chosen or not form.profile_hint:
+        if self.profile_chosen:
+            return self.profile
+        hint = form.profile_hint or _unscored_execution(form)
+        if not hint:
             return self.profile
         try:
-            return load_profile(form.profile_hint)
+            return load_profile(hint)
         except ProfileError:
             return self.profile
 

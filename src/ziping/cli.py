@@ -565,6 +565,15 @@ def _register_llm_commands() -> None:
 _register_llm_commands()
 
 
+def _register_quality_commands() -> None:
+    from ziping.cli_quality import synth_command
+
+    app.command("synth")(synth_command)
+
+
+_register_quality_commands()
+
+
 def main() -> None:
     """Console-script entry point: usage errors exit 2, and no traceback reaches the user."""
     try:

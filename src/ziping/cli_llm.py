@@ -1,7 +1,8 @@
-"""The LLM commands of the CLI: `ziping llm ping`, `ziping cache clear`, `ziping eval`. Thin, like cli.py."""
+"""The LLM commands of the CLI: `ziping llm ping`, `ziping cache clear`, `ziping eval` (whose --corpus lives in cli_quality). Thin, like cli.py."""
 
 from __future__ import annotations
 
+from enum import StrEnum
 from pathlib import Path
 from typing import Annotated
 
@@ -75,16 +76,39 @@ def cache_clear() -> None:
     typer.echo(f"已清除 {removed} 条缓存的回答（{cache.path}）")
 
 
+class EvalFormat(StrEnum):
+    table = "table"
+    json = "json"
+
+
 def eval_command(
-    gold: Annotated[Path, typer.Option(help="标注文件所在文件夹 / folder of gold files")],
+    gold: Annotated[
+        Path | None, typer.Option(help="大模型检查：标注文件所在文件夹 / LLM checks: folder of gold files")
+    ] = None,
+    corpus: Annotated[
+        Path | None,
+        typer.Option(help="确定性规则：ziping synth 生成的带标注语料 / deterministic rules: a labelled corpus"),
+    ] = None,
+    format: Annotated[
+        EvalFormat, typer.Option("--format", "-f", help="--corpus 的输出格式 / output of --corpus")
+    ] = EvalFormat.table,
     model: ModelOpt = None,
     base_url: BaseUrlOpt = None,
     preset: PresetOpt = None,
     mode: ModeOpt = None,
     no_cache: NoCacheOpt = False,
 ) -> None:
-    """在标注过的表上评估大模型检查的准确率与召回率 / precision and recall of the LLM checks per code."""
+    """评估检查的准确率与召回率：--gold 评估大模型检查，--corpus 评估确定性规则和读取 / precision and recall per code."""
     from ziping.cli import _fail
+
+    if (gold is None) == (corpus is None):
+        raise _fail("请给出 --gold（大模型检查）或 --corpus（确定性规则）之一 / give --gold or --corpus")
+    if corpus is not None:
+        # The corpus evaluation runs no model: nothing of the LLM layer is imported on this path.
+        from ziping.cli_quality import eval_corpus
+
+        eval_corpus(corpus, format.value)
+        return
     from ziping.llm.cache import AnswerCache
     from ziping.llm.evaluate import GoldError, evaluate
 

@@ -7,6 +7,7 @@ from a file.
 
 from __future__ import annotations
 
+import re
 from functools import cached_property
 
 from pydantic import BaseModel, ConfigDict, Field, computed_field
@@ -43,16 +44,46 @@ class Location(BaseModel):
     end_line: int | None = None
     sheet: str | None = None
     cell: str | None = None
+    # The character on the line where the value starts: a form flattened to one long line needs it.
+    column: int | None = None
 
     def describe(self, lang: str = "zh") -> str:
-        """A short human-readable place, e.g. 第97行 or Sheet1!B3."""
+        """A short human-readable place, e.g. 第97行, Sheet1!B3, or 表格2 第5行第3列 in a Word document."""
+        if self.cell and (rc := _WORD_CELL.fullmatch(self.cell)):
+            return _describe_word_cell(_word_table(self.sheet or "", lang), rc, lang)
         if self.cell:
             return f"{self.sheet}!{self.cell}" if self.sheet else self.cell
         if self.line is None:
-            return ""
+            return _word_table(self.sheet, lang) if self.sheet else ""
         if self.end_line and self.end_line != self.line:
             return f"第{self.line}–{self.end_line}行" if lang == "zh" else f"lines {self.line}–{self.end_line}"
+        if self.column is not None:
+            return f"第{self.line}行第{self.column}字" if lang == "zh" else f"line {self.line}, column {self.column}"
         return f"第{self.line}行" if lang == "zh" else f"line {self.line}"
+
+
+# Word tables have no cell names: the readers name a cell by row and column (R5C3, or R1C1:R28C8 for a form).
+_WORD_CELL = re.compile(r"R(\d+)C(\d+)(?::R(\d+)C(\d+))?")
+_WORD_TABLE = re.compile(r"表格(\d+)(?:–(\d+))?")
+_WORD_PARAGRAPH = re.compile(r"正文第(\d+)段")
+
+
+def _word_table(sheet: str, lang: str) -> str:
+    """表格2 as `table 2` and 正文第3段 as `paragraph 3` in English; any other sheet name as it is."""
+    if lang == "zh":
+        return sheet
+    if m := _WORD_PARAGRAPH.fullmatch(sheet):
+        return f"paragraph {m.group(1)}"
+    if not (m := _WORD_TABLE.fullmatch(sheet)):
+        return sheet
+    return f"tables {m.group(1)}–{m.group(2)}" if m.group(2) else f"table {m.group(1)}"
+
+
+def _describe_word_cell(table: str, rc: re.Match[str], lang: str) -> str:
+    row, col, end_row, _ = rc.groups()
+    if end_row is not None:  # a whole form: its rows
+        return f"{table} 第{row}–{end_row}行" if lang == "zh" else f"{table}, rows {row}–{end_row}"
+    return f"{table} 第{row}行第{col}列" if lang == "zh" else f"{table}, row {row}, column {col}"
 
 
 class TextField(BaseModel):
@@ -87,13 +118,16 @@ class NumberField(BaseModel):
 
 
 class Header(BaseModel):
-    """The form's identity: 项目编码, 项目名称, 绩效自评年度, 实施单位, 一级预算单位 / 主管部门."""
+    """The form's identity: 项目编码, 项目名称, 绩效自评年度, 实施单位, 一级预算单位 / 主管部门, and whom to ask."""
 
     project_code: TextField | None = None
     project_name: TextField | None = None
     year: NumberField | None = None
     implementing_unit: TextField | None = None
     budget_unit: TextField | None = None
+    # 项目负责人 and 联系电话, which many provinces' templates carry: shown to reviewers, never sent to a model.
+    contact: TextField | None = None
+    phone: TextField | None = None
 
 
 class FundsRow(BaseModel):
@@ -143,6 +177,8 @@ class Indicator(BaseModel):
     actual: TextField | None = None
     weight: NumberField | None = None
     score: NumberField | None = None
+    # 单项得分: the indicator's own score out of 100, in templates where 折算得分 (`score`) = 单项得分 × 权重.
+    item_score: NumberField | None = None
     note: TextField | None = None
     location: Location | None = None
 
@@ -209,6 +245,11 @@ class Form(BaseModel):
     profile_hint: str | None = Field(
         default=None,
         description="The scoring profile the layout names unambiguously (e.g. sichuan); --profile overrides it.",
+    )
+    context: str | None = Field(
+        default=None,
+        description="Text around the form's tables in its document (a 自评报告's narrative): "
+        "context for the LLM checks, never read as fields.",
     )
     unverified: list[str] = Field(
         default_factory=list,

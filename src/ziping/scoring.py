@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import math
 from dataclasses import dataclass
+from decimal import Decimal
 
 from ziping.model import Form, Indicator, NumberField
 from ziping.profiles import Profile
@@ -68,12 +69,38 @@ def _unit(ind: Indicator) -> str | None:
     return named[0] if named else None
 
 
+# Longest first: 千万元 before 万元, 万元 before 元.
+_MONEY_WORDS = (
+    ("亿元", 10**8),
+    ("千万元", 10**7),
+    ("百万元", 10**6),
+    ("十万元", 10**5),
+    ("万元", 10**4),
+    ("千元", 1000),
+    ("元", 1),
+)
+
+
+def _bare_money_factor(ind: Indicator, target_text: str) -> int:
+    """What one unit of a bare actual number is in 元: the money unit the target is written in, else the name's."""
+    for word, factor in _MONEY_WORDS:
+        if word in target_text:
+            return factor
+    named = unit_from_name(ind.key)
+    return int(named[1]) if named and named[0] == "元" else 1
+
+
 def comparable_actual(ind: Indicator) -> tuple[float, str | None] | None:
     """The actual value expressed in the target's unit, or None if the two cannot be compared."""
     target, actual = ind.target_parsed, ind.actual_parsed
     if target is None or actual is None or actual.kind != "quantity" or actual.value is None:
         return None
     t_unit = target.unit or _unit(ind)
+    if actual.unit is None and t_unit == "元":
+        # "90" beside "≤90万元" (or under a name in 万元) is 90 万元, as any reader takes it, not 90 元.
+        factor = _bare_money_factor(ind, target.text)
+        # Scaled in decimal, as the target was: 2797.7438 万元 must equal ≤2797.7438万元 exactly.
+        return (actual.value if factor == 1 else float(Decimal(repr(actual.value)) * factor)), t_unit
     a_unit = actual.unit or t_unit
     if t_unit is None or a_unit == t_unit:
         return actual.value, t_unit
@@ -183,7 +210,7 @@ class FormFigures:
     total_weight: float | None
     total_score: float | None
     expectations: tuple[Expectation, ...]
-    total_weight_declared: bool = True
+    scores_declared: bool = True  # the form has a 分值 or 得分 anywhere: a total, or any indicator's
 
     @property
     def tolerance(self) -> float:
@@ -192,7 +219,7 @@ class FormFigures:
     @property
     def scored(self) -> bool:
         """Whether the form carries scores at all: some templates have no 分值/得分 columns."""
-        return self.indicator_weight is not None or self.indicator_score is not None or self.total_weight_declared
+        return self.scores_declared
 
     def accepts(self, declared: float, low: float, high: float | None = None, kind: str = "scores") -> bool:
         """Whether a declared figure is the expected one, rounded or truncated as this form writes that kind."""
@@ -252,7 +279,10 @@ def figures(form: Form, profile: Profile) -> FormFigures:
     return FormFigures(
         profile=profile,
         precision=score_precision(form),
-        total_weight_declared=form.total.weight is not None or form.total.score is not None,
+        scores_declared=form.total.weight is not None
+        or form.total.score is not None
+        or any(w is not None for w in weights)
+        or any(s is not None for s in scores),
         execution_rate=rate,
         execution_weight=exec_weight,
         execution_score=exec_score,

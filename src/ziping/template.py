@@ -230,6 +230,8 @@ def _set(cell, value: object) -> None:
     text = str(value)
     if (m := _PLAIN_NUMBER.match(text)) is None:
         cell.value = text
+        if text.startswith("="):
+            cell.data_type = "s"  # a target written "=100%" is text, not a formula openpyxl would store
         return
     places = len(m.group(1) or "")
     cell.value = int(text) if not places else float(text)

@@ -136,7 +136,34 @@ def normalize(text: str) -> str:
         t = _CN_THOUSANDS.sub(",", t)
     if "~" in t or "至" in t or "—" in t or "–" in t or "―" in t:
         t = _RANGE_SEP.sub("-", t)
+    if len(t) <= 32 and (" " in t or not _CONFUSABLE.isdisjoint(t)):
+        t = _repair_digits(t)
     return t
+
+
+# OCR misreads digits as look-alike letters ("l00%", "1O") and splits numbers with stray spaces
+# ("9 5%", "1 350 000"). Only a cell that is a number and nothing else — an optional comparator,
+# digits, look-alikes, separators, then % or a short unit — is repaired; prose never is.
+_CONFUSABLE = frozenset("OolI|")
+_DIGIT_FIX = str.maketrans({"O": "0", "o": "0", "l": "1", "I": "1", "|": "1", " ": None})
+_OCR_NUMBER = re.compile(
+    r"(?P<pre>[<>≥≤=]?) ?(?P<num>[\dOolI|](?:[\dOolI|,.]| (?=[\dOolI|.]))*)(?P<post> ?(?:%|[\u4e00-\u9fff]{1,3})?)"
+)
+
+
+def _repair_digits(t: str) -> str:
+    m = _OCR_NUMBER.fullmatch(t)
+    if m is None:
+        return t
+    num = m["num"]
+    digits = sum(c.isdigit() for c in num)
+    alike = sum(c in _CONFUSABLE for c in num)
+    # A run with no real digit is a word ("IO", "lol"); one that starts with a look-alike needs at least
+    # as many digits as look-alikes ("l00" and "l0" are numbers, "O2O" stays a word). A lone look-alike
+    # ("O" in an amount cell) is the digit: no value on these forms is a single Latin letter.
+    if len(num) > 1 and (digits == 0 or (not num[0].isdigit() and digits < alike)):
+        return t
+    return m["pre"] + num.translate(_DIGIT_FIX) + m["post"].strip()
 
 
 # --- numbers ----------------------------------------------------------------

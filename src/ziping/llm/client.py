@@ -5,7 +5,10 @@ Failures have one owner each, so retries never multiply:
   retry (`transport_retries`), nowhere else;
 - content faults (invalid JSON, schema violation, empty content): the tenacity loop here, which re-asks
   with the validation error, at most `reasks` times;
-- a mode the endpoint rejects with a 400: the next mode, remembered for the rest of the run;
+- a mode the endpoint rejects: the next mode, remembered for the rest of the run. Rejections come as a 400
+  or 422 naming the mode, or as a 5xx naming response_format (llama-cpp-python's server answers 500 to
+  json_schema; the SDK retries that 5xx first, so the fallback costs `transport_retries` extra requests
+  once per run); the last mode rejected is a configuration error, not a transport fault;
 - configuration faults (401, 403, 404, other 400s): never retried, one typed error.
 """
 
@@ -13,6 +16,7 @@ from __future__ import annotations
 
 import json
 import re
+import time
 from dataclasses import dataclass, field
 from typing import Any, Generic, TypeVar
 
@@ -29,6 +33,8 @@ MODE_UNSUPPORTED = re.compile(
     r"response_format|json_schema|json_object|tool|function|not support|unsupported|unrecogni[sz]ed|invalid.*type",
     re.I,
 )
+# A 5xx is a mode rejection only when it names the request's response_format (a generic 500 is a fault).
+MODE_UNSUPPORTED_5XX = re.compile(r"response_format|json_schema", re.I)
 
 
 class LLMError(Exception):
@@ -62,9 +68,11 @@ class Usage:
     prompt_tokens: int | None = 0
     completion_tokens: int | None = 0
     calls: int = 0
+    seconds: list[float] = field(default_factory=list)  # each answered call, request to response
 
-    def add(self, usage: Any) -> None:
+    def add(self, usage: Any, seconds: float = 0.0) -> None:
         self.calls += 1
+        self.seconds.append(seconds)
         prompt = getattr(usage, "prompt_tokens", None) if usage is not None else None
         completion = getattr(usage, "completion_tokens", None) if usage is not None else None
         self.prompt_tokens = None if prompt is None or self.prompt_tokens is None else self.prompt_tokens + prompt
@@ -157,16 +165,21 @@ class StructuredClient:
     ) -> T:
         while True:
             mode = self.mode
+            start = time.perf_counter()
             try:
                 response = await self._openai.chat.completions.create(
                     **self._request(conversation, answer, name, mode, max_tokens)
                 )
             except Exception as exc:  # noqa: BLE001 -- mapped to a typed error below
-                if self._mode_rejected(exc) and len(self._modes) > 1:
-                    self._modes.pop(0)  # remembered for the rest of the run
-                    continue
+                if self._mode_rejected(exc):
+                    if mode != self.mode:
+                        continue  # a concurrent request already moved on to the next mode
+                    if len(self._modes) > 1:
+                        self._modes.pop(0)  # remembered for the rest of the run
+                        continue
+                    raise self._rejected(exc, mode) from None
                 raise self._typed(exc) from None
-            usage.add(getattr(response, "usage", None))
+            usage.add(getattr(response, "usage", None), time.perf_counter() - start)
             return self._parse(response, answer, mode)
 
     def _request(
@@ -206,9 +219,22 @@ class StructuredClient:
         return request
 
     def _mode_rejected(self, exc: Exception) -> bool:
-        from openai import BadRequestError
+        from openai import APIStatusError
 
-        return isinstance(exc, BadRequestError) and bool(MODE_UNSUPPORTED.search(str(exc)))
+        if not isinstance(exc, APIStatusError):
+            return False
+        if exc.status_code in (400, 422):
+            return bool(MODE_UNSUPPORTED.search(str(exc)))
+        return exc.status_code >= 500 and bool(MODE_UNSUPPORTED_5XX.search(str(exc)))
+
+    def _rejected(self, exc: Exception, mode: str) -> LLMError:
+        """The endpoint refused the only mode left: a setting to change, reported once per run."""
+        status = getattr(exc, "status_code", None)
+        return LLMError(
+            "bad_request",
+            f"端点不接受结构化输出方式 {mode}（HTTP {status}）：{_brief(exc)}；请用 --preset 或 --mode 选择端点支持的方式",
+            f"the endpoint does not accept the {mode} mode (HTTP {status}): {_brief(exc)}; choose --preset or --mode",
+        )
 
     def _parse(self, response: Any, answer: type[T], mode: str) -> T:
         choice = response.choices[0] if response.choices else None

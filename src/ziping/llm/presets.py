@@ -1,6 +1,7 @@
 """Provider presets: where each endpoint lives and which structured-output modes it accepts.
 
-Modes are tried in the listed order; the first is used unless the endpoint rejects it with a 400.
+Modes are tried in the listed order; the first is used unless the endpoint rejects it (a 400 or 422
+naming the mode, or a 5xx naming response_format, as llama.cpp's Python server answers json_schema).
 """
 
 from __future__ import annotations

@@ -19,6 +19,7 @@ from ziping.rules import REGISTRY
 from ziping.rules.common import fmt, shown
 from ziping.scoring import FormFigures
 
+CONTEXT_CHARS = 2000
 DELIMITERS = re.compile(r"<<<\s*表格数据(?:结束)?\s*>>>")
 SPACES = re.compile(r"\s+")
 # An LLM finding that says what a rule already said is merged into the rule's finding.
@@ -67,6 +68,10 @@ def render_form(form: Form, fig: FormFigures) -> str:
             f"{shown(ind.weight)} | {shown(ind.score)} | {shown(ind.note)}"
         )
     lines.append(f"总分：分值 {shown(form.total.weight)}，得分 {shown(form.total.score)}")
+    if form.context:
+        # A Word report's narrative around the tables: background only, cut so it never crowds out the form.
+        narrative = form.context if len(form.context) <= CONTEXT_CHARS else form.context[:CONTEXT_CHARS] + "…"
+        lines.append(f"表外文字（自评报告叙述，仅供参考，不是表中字段）：{narrative}")
     # The form is data between delimiters: it must not be able to close them itself.
     return DELIMITERS.sub("", "\n".join(lines))
 

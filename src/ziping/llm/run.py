@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import time
 from collections import Counter
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
@@ -41,6 +42,8 @@ class LLMRun:
     completion_tokens: int | None = 0
     kept: int = 0
     dropped: Counter[str] = field(default_factory=Counter)
+    seconds: float = 0.0  # the whole review, wall clock
+    call_seconds: list[float] = field(default_factory=list)  # each answered call, request to response
 
     def add_tokens(self, prompt: int | None, completion: int | None) -> None:
         self.prompt_tokens = None if prompt is None or self.prompt_tokens is None else self.prompt_tokens + prompt
@@ -49,6 +52,7 @@ class LLMRun:
         )
 
     def as_json(self) -> dict[str, object]:
+        calls = self.call_seconds
         return {
             "status": self.status,
             "reason": self.reason_zh or None,
@@ -63,6 +67,9 @@ class LLMRun:
             "completion_tokens": self.completion_tokens,
             "findings_kept": self.kept,
             "findings_dropped": dict(self.dropped),
+            "seconds": round(self.seconds, 3),
+            "call_seconds_mean": round(sum(calls) / len(calls), 3) if calls else None,
+            "call_seconds_max": round(max(calls), 3) if calls else None,
         }
 
 
@@ -85,6 +92,7 @@ async def review_forms(
     http_client: object = None,
 ) -> LLMRun:
     """Review every form; LLM findings are appended to each FormResult's findings."""
+    started = time.perf_counter()
     prompt = load_prompt(PROMPT)
     run = LLMRun(status="ok", model=settings.model, prompt_version=prompt.version, forms=len(results))
     client = StructuredClient(settings, http_client=http_client)
@@ -124,6 +132,7 @@ async def review_forms(
             review, usage = answer.value, answer.usage
             prompt_tokens, completion_tokens = usage.prompt_tokens, usage.completion_tokens
             run.calls += usage.calls
+            run.call_seconds += usage.seconds
             run.mode = answer.mode
             status = "ok"
             if cache:
@@ -147,6 +156,7 @@ async def review_forms(
         await asyncio.gather(*(tracked(r) for r in results))
     finally:
         await client.close()
+    run.seconds = time.perf_counter() - started
     failed = [r.llm_status for r in results if r.llm_status.startswith("failed")]
     if fatal:
         run.status, run.reason_zh, run.reason_en = "failed", fatal[0].zh, fatal[0].en

@@ -13,13 +13,25 @@ from pydantic import ValidationError
 from ziping.model import Form
 from ziping.readers.cells import looks_cellular, read_cells
 from ziping.readers.encoding import UndecodableError, decode
+from ziping.readers.flat import looks_flat, read_flat
 from ziping.readers.pdf import read_pdf
 from ziping.readers.text import read_text
 
 TEXT_SUFFIXES = {".txt", ".text", ".csv", ".tsv", ".md", ""}
 WORKBOOK_SUFFIXES = (".xlsx", ".xlsm")
+# Word documents; the old binary Word and WPS formats, read through LibreOffice; legacy Excel.
+DOCUMENT_SUFFIXES = (".docx",)
+CONVERTED_SUFFIXES = (".doc", ".wps", ".et")
+LEGACY_WORKBOOK_SUFFIXES = (".xls",)
+ZIP_MAGIC = b"PK\x03\x04"
+OLE_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
 MAX_BYTES = 50 * 1024 * 1024
-SUPPORTED_SUFFIXES = TEXT_SUFFIXES | {".json", *WORKBOOK_SUFFIXES} | {".pdf"}
+SUPPORTED_SUFFIXES = (
+    TEXT_SUFFIXES
+    | {".json", *WORKBOOK_SUFFIXES}
+    | {".pdf"}
+    | {*DOCUMENT_SUFFIXES, *CONVERTED_SUFFIXES, *LEGACY_WORKBOOK_SUFFIXES}
+)
 
 
 @dataclass(slots=True)
@@ -81,8 +93,29 @@ def read_bytes(data: bytes, source: str) -> ReadResult:
     # The PDF header may follow up to 1 KB of junk (PDF 1.7, §7.5.2); the suffix alone also decides.
     if source.lower().endswith(".pdf") or b"%PDF-" in data[:1024]:
         return read_pdf(data, source)
+    lower = source.lower()
+    # Old Word and WPS files need LibreOffice, unless the file is really a .docx under the old name.
+    if lower.endswith(CONVERTED_SUFFIXES) and not data.startswith(ZIP_MAGIC):
+        from ziping.readers.office import TARGETS, read_converted
+
+        return read_converted(data, source, TARGETS[Path(lower).suffix])
+    # OLE2: a legacy .xls, an old Word file under another name, or a password-protected .xlsx/.docx.
+    if data.startswith(OLE_MAGIC) or (lower.endswith(LEGACY_WORKBOOK_SUFFIXES) and not data.startswith(ZIP_MAGIC)):
+        from ziping.readers.ole import read_ole
+
+        return read_ole(data, source)
+    # A .docx is a zip too: where the suffix does not say which, the member names tell it from a workbook.
+    if lower.endswith((*DOCUMENT_SUFFIXES, ".doc", ".wps")) or (
+        not lower.endswith(WORKBOOK_SUFFIXES + LEGACY_WORKBOOK_SUFFIXES + (".et",))
+        and data.startswith(ZIP_MAGIC)
+        and b"word/document.xml" in data
+        and b"xl/workbook.xml" not in data
+    ):
+        from ziping.readers.docx import read_docx
+
+        return read_docx(data, source)
     # A workbook is a zip; its magic bytes count when the suffix lies (自评表.txt saved from Excel).
-    if source.lower().endswith(WORKBOOK_SUFFIXES) or data.startswith(b"PK\x03\x04"):
+    if lower.endswith(WORKBOOK_SUFFIXES + LEGACY_WORKBOOK_SUFFIXES) or data.startswith(ZIP_MAGIC):
         from ziping.readers.xlsx import read_workbook
 
         return read_workbook(data, source)
@@ -99,8 +132,11 @@ def read_bytes(data: bytes, source: str) -> ReadResult:
     forms = [Form.model_validate(raw) for raw in read_text(text, source)]
     # The seed's layout is tried first so its findings never change; text it cannot read and whose
     # cells are separated by pipes, tabs or lines (forms copied from web pages) goes to the cell reader.
-    if all(not form.indicators for form in forms) and looks_cellular(text):
-        forms = [Form.model_validate(raw) for raw in read_cells(text, source)] or forms
+    if all(not form.indicators for form in forms):
+        if looks_cellular(text):
+            forms = [Form.model_validate(raw) for raw in read_cells(text, source)] or forms
+        elif looks_flat(text):  # a form whose table became one line of words
+            forms = [Form.model_validate(raw) for raw in read_flat(text, source)] or forms
     if not forms:
         return ReadResult(
             source,

@@ -12,6 +12,7 @@ import re
 from dataclasses import dataclass
 from typing import Any
 
+from ziping.readers import labels
 from ziping.readers.labels import (
     FUNDS_COLUMNS,
     FUNDS_ROWS,
@@ -21,11 +22,13 @@ from ziping.readers.labels import (
     LEVEL1_NAMES,
     LEVEL2_NAMES,
     PLACEHOLDER_TOKENS,
+    canonical,
     level1_of,
     match_prefix,
     normalize,
     split_label,
 )
+from ziping.values import normalize as normalize_value
 from ziping.values import parse_number
 
 # Each kind of self-evaluation form starts at a heading of its own; "(2023年度)" may follow.
@@ -42,8 +45,11 @@ CLOSING_LABELS = frozenset({"评价结论", "存在问题", "改进措施"})
 # Funds rows with no field of their own in the model: read past, kept as unread text.
 OTHER_FUNDS_ROWS = ("财政专户管理资金", "单位资金")
 REASON_COLUMN = "原因"
-SECTION_TITLES = frozenset(
-    {"项目基本情况", "1.项目年度目标完成情况", "2.项目实施内容及过程概述", "评价结论", "存在问题", "改进措施"}
+SECTION_TITLES = (
+    frozenset(
+        {"项目基本情况", "1.项目年度目标完成情况", "2.项目实施内容及过程概述", "评价结论", "存在问题", "改进措施"}
+    )
+    | labels.SECTION_TITLES
 )
 PROJECT_CODE = re.compile(r"^([0-9A-Z]{10,})-(.+)$")
 # Template prompts such as "对照年度目标,说明…(100字以内)": a hint left unfilled, not a value.
@@ -62,6 +68,7 @@ class Cell:
     line: int  # 1-based line number
     row: int  # cells of one physical row share this; one cell per line puts a whole form in one row
     key: str = ""  # normalised text for label matching; empty for long cells
+    column: int | None = None  # 1-based character on the line, where the line holds a whole form
 
 
 def looks_cellular(text: str) -> bool:
@@ -99,7 +106,7 @@ def split_cells(text: str) -> list[Cell]:
             text_ = part.strip()
             if set(text_) <= set("-: ") and text_ and "-" in text_:
                 continue  # a markdown separator row "|---|---|"
-            cells.append(Cell(text_, number, row, normalize(text_) if len(text_) <= MAX_LABEL else ""))
+            cells.append(Cell(text_, number, row, canonical(normalize(text_)) if len(text_) <= MAX_LABEL else ""))
             if len(cells) >= MAX_CELLS:
                 return cells
     return cells
@@ -107,7 +114,11 @@ def split_cells(text: str) -> list[Cell]:
 
 def read_cells(text: str, source: str | None = None) -> list[dict[str, Any]]:
     """Every form in the text, as raw dicts ready for `Form.model_validate`."""
-    cells = split_cells(text)
+    return read_cell_list(split_cells(text), source)
+
+
+def read_cell_list(cells: list[Cell], source: str | None = None) -> list[dict[str, Any]]:
+    """Every form in a sequence of cells (each with its line and row), as raw dicts."""
     starts = [k for k, cell in enumerate(cells) if cell.key and HEADING.match(cell.key)]
     forms = []
     for index, start in enumerate(starts, start=1):
@@ -120,8 +131,11 @@ def read_cells(text: str, source: str | None = None) -> list[dict[str, Any]]:
 
 
 def profile_hint(cells: list[Cell]) -> str | None:
-    """The scoring profile a layout names unambiguously: Sichuan's 预算执行情况(10分) beside 绩效指标(90分)."""
+    """The scoring profile a layout names unambiguously: Sichuan's 预算执行情况(10分) beside 绩效指标(90分),
+    or a weighted table (单项得分 beside 折算得分)."""
     keys = {cell.key for cell in cells if cell.key}
+    if "单项得分" in keys and "折算得分" in keys:
+        return "weighted"
     funds = any((m := FUNDS_HEADING.match(key)) and m.group(1) == "10" for key in keys)
     table = any((m := TABLE_HEADING.match(key)) and m.group(1) == "90" for key in keys)
     return "sichuan" if funds and table else None
@@ -132,7 +146,10 @@ def _loc(first: int, last: int | None = None) -> dict[str, int | None]:
 
 
 def _field(cell: Cell) -> dict[str, Any]:
-    return {"raw": cell.text, "location": _loc(cell.line)}
+    location = _loc(cell.line)
+    if cell.column is not None:
+        location["column"] = cell.column
+    return {"raw": cell.text, "location": location}
 
 
 def _is_empty(cell: Cell | None) -> bool:
@@ -216,7 +233,7 @@ class _FormReader:
             self.form["header"].setdefault("project_code", {"raw": m.group(1), "location": field["location"]})
             field = {"raw": m.group(2), "location": field["location"]}
         if key == "year":
-            if not (year := re.search(r"\d{4}", field["raw"])):
+            if not (year := re.search(r"\d{4}", normalize_value(field["raw"]))):  # "2O23" read by OCR
                 return
             field["raw"] = year.group(0)
         self.form["header"].setdefault(key, field)
@@ -271,6 +288,8 @@ class _FormReader:
         heading = self.cells[k]
         if (m := FUNDS_HEADING.match(heading.key)) and m.group(1):
             funds["weight"] = {"raw": m.group(1), "location": _loc(heading.line)}
+        if unit := AMOUNT_UNIT.search(heading.key):  # "项目资金(万元)" in one cell
+            funds["unit"] = unit.group(1)
         columns: list[str | None] = []
         k += 1
         n = len(self.cells)
@@ -380,15 +399,16 @@ class _FormReader:
             if "level1" in values and l1 is not None:
                 level1 = self._add_level1(values.pop("level1"))
             if "level2" in values:
-                level2 = normalize(values.pop("level2").text)
+                cell2 = values.pop("level2")
+                level2 = cell2.key or normalize(cell2.text)
             self._indicator(values, level1, level2)
         return k
 
     def _level1(self, cell: Cell) -> tuple[str, str | None] | None:
-        return level1_of(cell.text) if cell.key.startswith(LEVEL1_NAMES) else None
+        return level1_of(cell.key) if cell.key.startswith(LEVEL1_NAMES) else None
 
     def _add_level1(self, cell: Cell) -> str:
-        name, weight = level1_of(cell.text) or (normalize(cell.text), None)
+        name, weight = level1_of(cell.key) or (cell.key or normalize(cell.text), None)
         entry: dict[str, Any] = {"name": name, "location": _loc(cell.line)}
         if weight is not None:
             entry["weight"] = {"raw": weight, "location": _loc(cell.line)}
@@ -421,12 +441,14 @@ class _FormReader:
             bare = parse_number(actual.text) is not None and re.fullmatch(r"[\d.,]+", actual.text)
             raw = actual.text + (unit.text if bare and unit is not None and unit.text else "")
             out["actual"] = {"raw": raw, "location": _loc(actual.line)}
-        for part, cell in (("weight", weight), ("score", score)):
+        for part, cell in (("weight", weight), ("score", score), ("item_score", values.get("item_score"))):
             if cell is not None and cell.text:
                 out[part] = _field(cell)
         if (note := values.get("note")) is not None and note.text and not _is_prompt(note):
             out["note"] = _field(note)
         out["location"] = _loc(first, last)
+        if first == last and name.column is not None:
+            out["location"]["column"] = name.column  # one long line: where the row's name starts
         self.form["indicators"].append(out)
 
     def _total(self, k: int) -> int:

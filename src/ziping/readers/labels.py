@@ -1,4 +1,4 @@
-"""The label vocabulary of the form's tables, shared by the table readers (XLSX, later DOCX).
+"""The label vocabulary of the form's tables, shared by the table readers (XLSX, XLS, DOCX: `grid.py`).
 
 Table readers find a field by the label beside or above it, never by a fixed address. Labels are
 compared after `normalize`, so spaces, line breaks, full-width punctuation and required-field
@@ -46,6 +46,9 @@ HEADER: dict[str, str] = {
     "一级预算单位": "budget_unit",
     "主管部门": "budget_unit",
     "预算单位": "budget_unit",
+    "项目负责人": "contact",
+    "联系人": "contact",
+    "联系电话": "phone",
 }
 
 # Rows of the funds table, by their label in the first column ("其中：" is stripped first).
@@ -54,6 +57,7 @@ FUNDS_ROWS: dict[str, str] = {
     "资金总额": "total",
     "合计": "total",
     "当年财政拨款": "fiscal",
+    "本年财政拨款": "fiscal",
     "财政拨款": "fiscal",
     "总额": "total",  # Sichuan: 预算执行情况 rows 总额 / 其中：财政资金
     "财政资金": "fiscal",
@@ -97,6 +101,9 @@ INDICATOR_COLUMNS: dict[str, str] = {
     "分值": "weight",
     "权重": "weight",
     "得分": "score",
+    # Weighted templates: 单项得分 (out of 100) × 权重 = 折算得分, the points the indicator adds to the total.
+    "单项得分": "item_score",
+    "折算得分": "score",
     # 指标性质 (≥ ≤ =) and 度量单位 columns: joined with 指标值 into the target text by the readers.
     "指标性质": "nature",
     "度量单位": "unit",
@@ -113,7 +120,7 @@ GRADE = ("自评等级", "评价等级", "绩效等级")
 SECTION_TITLES = frozenset(
     {
         "资金使用情况", "项目资金(元)", "项目资金(万元)", "项目资金", "项目目标完成情况", "年度总体目标",
-        "年度绩效指标", "其中:", "—", "-", "——", "/",
+        "年度绩效指标", "绩效指标", "其中:", "—", "-", "——", "/",
     }
 )  # fmt: skip
 
@@ -182,3 +189,47 @@ def is_known_label(text: str) -> bool:
         or match_prefix(text, INDICATOR_COLUMNS) is not None
         or match_prefix(text, FUNDS_ROWS) is not None
     )
+
+
+# --- labels misread by OCR -------------------------------------------------------------------------
+
+_ALL_LABELS = frozenset(
+    (
+        *HEADER, *FUNDS_ROWS, *FUNDS_COLUMNS, *GOALS, *INDICATOR_COLUMNS, *LEVEL1_NAMES, *LEVEL2_NAMES, *GRADE,
+        *SECTION_TITLES, FORM_HEADING, TOTAL, "部门整体支出绩效自评表", "绩效指标", "预算执行情况", "评价结论",
+        "存在问题", "改进措施", "合计", "年度预算数", "项目基本情况", "未完成原因", "财务负责人",
+    )
+)  # fmt: skip
+# The labels long enough that one wrong character still names them alone, and that no value is likely
+# to come within one character of: a four-character label is one character from a name ("项目资料").
+_KNOWN = frozenset(label for label in _ALL_LABELS if len(label) >= 5)
+
+
+def _variants() -> tuple[dict[str, str | None], dict[str, str | None]]:
+    """One character replaced ("?") and one character dropped, each mapped to its label (None: several)."""
+    replaced: dict[str, str | None] = {}
+    dropped: dict[str, str | None] = {}
+    for label in _KNOWN:
+        for i in range(len(label)):
+            for table, variant in ((replaced, label[:i] + "?" + label[i + 1 :]), (dropped, label[:i] + label[i + 1 :])):
+                table[variant] = label if table.get(variant, label) == label else None
+    return replaced, dropped
+
+
+_REPLACED, _DROPPED = _variants()
+
+
+def canonical(key: str) -> str:
+    """A normalised cell that is a known label with one character misread, dropped or added (OCR), as that
+    label; any other cell as it is. "偏差原因分折" is 偏差原因分析; "服务对象满意度指" is 服务对象满意度指标.
+    A character added is not repaired: names extend labels ("项目资金额"). A suffix in brackets
+    ("全年预箅数(A)") is kept."""
+    head, bracket, tail = key.partition("(")
+    if head in _ALL_LABELS or not 4 <= len(head) <= 14 or any(c.isdigit() for c in head):
+        return key
+    found = {_REPLACED.get(head[:i] + "?" + head[i + 1 :]) for i in range(len(head))}
+    found.add(_DROPPED.get(head))
+    found.discard(None)
+    if len(found) != 1:
+        return key
+    return found.pop() + bracket + tail

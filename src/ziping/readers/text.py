@@ -44,7 +44,8 @@ HEADER_LABELS = re.compile(
 GRADE = re.compile(r"(?:自评等级|评价等级|绩效等级|等级)[：:]?\s*([优良中差])")
 # Labels that start a new part of a deviation note; the rest of a wrapped cell joins its line.
 NOTE_LABEL = re.compile(r"^(?:偏差)?(?:原因分析|改进措施|整改措施|原因|措施|下一步[\u4e00-\u9fff]{0,4})[：:]")
-ENUMERATED = re.compile(r"(?:\d+[.、．]|[（(]\d+[)）]|[一二三四五六七八九十]+、)")
+# "3." starts an item; "7455872.63元" at the start of a wrapped line is a number, not an item.
+ENUMERATED = re.compile(r"(?:\d+[.、．](?!\d)|[（(]\d+[)）]|[一二三四五六七八九十]+、)")
 SENTENCE_END = "。；！？;!?"
 # A fragment starting with one of these continues the cell before it.
 CONTINUES = "（(）)》〕】」』，、。；：%,.;:"
@@ -212,6 +213,8 @@ HEADER_FIELDS = {
     "实施单位": "implementing_unit",
     "一级预算单位": "budget_unit",
     "主管部门": "budget_unit",
+    "项目负责人": "contact",
+    "联系电话": "phone",
 }
 
 
@@ -433,7 +436,9 @@ def _claim_row(
     pending: list[Fragment], pending_lines: list[Line], terminator: Line, lead: list[str]
 ) -> tuple[list[Fragment], list[Line]]:
     """Split the lines since the previous row into that row's note and this row's cells."""
-    complete = len(lead) >= 3 and lead[0][0] not in CONTINUES
+    # A row that starts its own line after a blank line is whole even with an empty cell (name and target
+    # only): the paragraph before it is the previous row's note, not this row's wrapped name.
+    complete = bool(lead) and lead[0][0] not in CONTINUES and (len(lead) >= 3 or terminator.blank_before)
     if complete:
         own_lines: list[Line] = []
     else:

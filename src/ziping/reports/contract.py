@@ -81,6 +81,8 @@ def form_json(result: FormResult, lang: str = "zh") -> dict[str, Any]:
         "project_name": header.project_name.raw if header.project_name else None,
         "year": int(year) if year is not None else None,
         "implementing_unit": header.implementing_unit.raw if header.implementing_unit else None,
+        "contact": header.contact.raw if header.contact else None,
+        "phone": header.phone.raw if header.phone else None,
         "location": form.location.model_dump(exclude_none=True) if form.location else None,
         "profile": fig.profile.name,
         "declared": {

@@ -165,8 +165,10 @@ def _where(field: TextField | NumberField | Indicator | None, lang: str) -> str:
 def _identity(form: Form, board: PinBoard, w: dict[str, str], lang: str) -> Table:
     header = form.header
     rows = []
-    for key in ("project_name", "project_code", "implementing_unit", "budget_unit", "year"):
+    for key in ("project_name", "project_code", "implementing_unit", "budget_unit", "year", "contact", "phone"):
         value = getattr(header, key)
+        if value is None and key in ("contact", "phone"):
+            continue  # only some templates have them: no empty rows for the rest
         cell = Cell(key, w[key], _text(value), board.take(f"header.{key}"))
         rows.append(Row(f"header-{key}", w[key], "identity", [Cell("label", "", w[key]), cell]))
     rows.append(

@@ -9,6 +9,14 @@ from ziping.rules.registry import Text
 
 # A note that says nothing ("无", "/") explains nothing.
 EMPTY_NOTE = re.compile(r"^[\s/／\\—\-－无暂无不适用0.。]*$")
+CJK_SPACE = re.compile(r"(?<=[\u4e00-\u9fff])[ \t\u3000]+(?=[\u4e00-\u9fff])")
+
+
+def unspaced(text: str) -> str:
+    """Prose without the spaces PDF extraction leaves inside Chinese words ("均已完 成" is 均已完成)."""
+    if " " not in text and "\t" not in text and "\u3000" not in text:
+        return text  # almost every narrative: no regex run at all
+    return CJK_SPACE.sub("", text)
 
 
 def fmt(value: float | None, places: int = 2) -> str:

@@ -7,7 +7,7 @@ from collections.abc import Iterator
 
 from ziping.findings import Hit, Severity
 from ziping.model import Form
-from ziping.rules.common import FUNDS_COLUMN_LABELS, fmt
+from ziping.rules.common import FUNDS_COLUMN_LABELS, fmt, unspaced
 from ziping.rules.registry import Example, Text, rule
 from ziping.scoring import FormFigures, accepts, num
 
@@ -137,8 +137,11 @@ def funds_add_up(form: Form, fig: FormFigures) -> Iterator[Hit]:
         return
     for part, label in FUNDS_COLUMN_LABELS.items():
         total = num(getattr(funds.total, part))
+        # An empty cell in a source row counts as nothing from that source; a cell that holds text that is
+        # no number leaves the sum unknown (ZP004 reports the cell).
         parts = [
-            num(getattr(row, part)) if row is not None else 0.0 for row in (funds.fiscal, funds.carryover, funds.other)
+            num(getattr(row, part)) if row is not None and getattr(row, part) is not None else 0.0
+            for row in (funds.fiscal, funds.carryover, funds.other)
         ]
         if total is None or any(p is None for p in parts):
             continue
@@ -277,6 +280,7 @@ def low_execution_unexplained(form: Form, fig: FormFigures) -> Iterator[Hit]:
     if threshold is None or fig.execution_rate is None or fig.execution_rate >= threshold:
         return
     texts = [form.goals.actual.raw if form.goals.actual else ""] + [ind.note.raw for ind in form.indicators if ind.note]
+    texts = [unspaced(text) for text in texts]  # "资 金未支付" as extracted from a PDF still explains
     if any(FUNDS_EXPLAINED.search(text) for text in texts):
         return
     yield Hit(

@@ -77,6 +77,55 @@ def score_exceeds_weight(form: Form, fig: FormFigures) -> Iterator[Hit]:
             )
 
 
+@rule(
+    "ZP214",
+    "folded-score-mismatch",
+    Severity.ERROR,
+    title=Text("折算得分不等于单项得分×权重", "Weighted score is not item score × weight"),
+    message=Text(
+        "指标「{name}」折算得分填报为 {declared}，按单项得分 {item} × 权重 {weight}% 应为 {expected}{note}",
+        "「{name}」 weighted score is {declared}; item score {item} × weight {weight}% gives {expected}{note_en}",
+    ),
+    formula=Text("{item} × {weight}% = {expected}", "{item} × {weight}% = {expected}"),
+    what=Text(
+        "列有“单项得分”和“折算得分”的表：每个指标的折算得分是否等于单项得分（百分制）乘以权重。",
+        "In tables with 单项得分 and 折算得分: whether each weighted score is the item score (out of 100) × the weight.",
+    ),
+    why=Text(
+        "折算得分直接相加成总分；乘错一行，总分就错，而总分本身加起来仍然对得上。",
+        "Weighted scores add up to the total; one wrong product makes the total wrong while the sum still adds up.",
+    ),
+    bad=Example(
+        {"indicators[系统故障排除率].item_score": "90"},
+        Text("单项得分 90 × 权重 10% = 9，却填折算得分 10", "90 × 10% = 9, yet 10 is entered"),
+    ),
+    good=Example({"indicators[系统故障排除率].item_score": "100"}, Text("100 × 10% = 10", "100 × 10% = 10")),
+)
+def folded_score_mismatch(form: Form, fig: FormFigures) -> Iterator[Hit]:
+    for k, ind in enumerate(form.indicators):
+        item, weight, score = num(ind.item_score), num(ind.weight), num(ind.score)
+        if item is None or weight is None or score is None:
+            continue
+        expected = item * weight / 100
+        if fig.accepts(score, expected):
+            continue
+        yield Hit(
+            indicator_field(k, "score"),
+            ind.score.location,
+            {
+                "name": ind.label,
+                "declared": fmt(score),
+                "item": fmt_plain(item),
+                "weight": fmt_plain(weight),
+                "expected": fmt(expected),
+                "note": fig.precision_note("scores"),
+                "note_en": fig.precision_note("scores", "en"),
+            },
+            declared=score,
+            expected=round(expected, 2),
+        )
+
+
 def _score_checks(form: Form, fig: FormFigures, inflated: bool) -> Iterator[Hit]:
     for k, (ind, exp) in enumerate(zip(form.indicators, fig.expectations)):
         score, weight = num(ind.score), num(ind.weight)
@@ -311,8 +360,10 @@ def units_incompatible(form: Form, fig: FormFigures) -> Iterator[Hit]:
             )
 
 
+# 调整 alone is as often the cause ("上级部门调整工作安排") as the remedy: only "及时调整" and its kin are measures.
 MEASURE = re.compile(
-    r"措施|下一步|下步|今后|将[^\s，。]{0,12}|计划|拟|加强|加快|加大|做好|提前|完善|优化|推进|督促|确保|争取|落实|改进|调整|跟进|持续"
+    r"措施|下一步|下步|今后|将[^\s，。]{0,12}|计划|拟|加强|加快|加大|做好|提前|完善|优化|推进|督促|确保|争取|落实|改进"
+    r"|(?:及时|适时|进一步|相应)调整|跟进|持续"
 )
 
 

@@ -3,13 +3,14 @@
 from __future__ import annotations
 
 import re
+from collections import Counter
 from collections.abc import Iterator
 from dataclasses import dataclass
 from functools import lru_cache
 
 from ziping.findings import Hit, Severity
 from ziping.model import Form, Indicator
-from ziping.rules.common import fmt, shown
+from ziping.rules.common import fmt, shown, unspaced
 from ziping.rules.registry import Example, Text, rule
 from ziping.scoring import FormFigures
 from ziping.values import parse_quantity, unit_dimension, unit_from_name
@@ -74,13 +75,27 @@ def _reference(name: str, target_unit: str | None) -> tuple[str | None, str]:
     return unit, GENERIC.sub("", name.replace(" ", ""))
 
 
-def refers_to(mention: Mention, ref: tuple[str | None, str]) -> bool:
-    """Whether a narrative number unambiguously names an indicator: same unit and a distinctive shared word."""
+def refers_to(mention: Mention, ref: tuple[str | None, str], sole: bool = False) -> bool:
+    """Whether a narrative number unambiguously names an indicator: same unit and a distinctive shared word.
+
+    `sole`: no other indicator of the form counts in this unit, so two shared characters are enough
+    ("组织培训45场" names 培训场次（场） when it is the form's only count in 场).
+    """
     unit, keyword = ref
     if unit is None or unit != mention.unit:
         return False
     shared = _common(keyword, mention.context)
-    return shared >= 3 or (shared >= 2 and shared == len(keyword))
+    return shared >= 3 or (shared >= 2 and (sole or shared == len(keyword)))
+
+
+def _table_amounts(form: Form) -> list[float]:
+    """The funds table's total amounts in 元: a narrative quoting one of them quotes the table."""
+    total = form.funds.total
+    if total is None:
+        return []
+    scale = 10000.0 if form.funds.unit == "万元" else 1.0
+    cells = (total.initial_budget, total.budget, total.executed)
+    return [cell.value * scale for cell in cells if cell is not None and cell.value is not None]
 
 
 @rule(
@@ -93,8 +108,11 @@ def refers_to(mention: Mention, ref: tuple[str | None, str]) -> bool:
         "The narrative says “{quote}” while 「{name}」 reads {actual}",
     ),
     what=Text(
-        "实际完成情况中明确指向某个指标的数字（单位相同、且与指标名称有独特的共同词语）是否等于该指标的实际完成值。",
-        "Whether a narrative number that unmistakably refers to an indicator (same unit, a distinctive shared word) equals its actual value.",
+        "实际完成情况中明确指向某个指标的数字（单位相同、且与指标名称有独特的共同词语；表中只有这一个指标用该计数单位时，两个字的共同词语即可）"
+        "是否等于该指标的实际完成值。与资金表预算数或执行数相同的金额是引用资金表，不算不符。",
+        "Whether a narrative number that unmistakably refers to an indicator (same unit, a distinctive shared word; two shared "
+        "characters when no other indicator counts in the unit) equals its actual value. An amount equal to the funds table's "
+        "budget or executed amount quotes the table and is not a mismatch.",
     ),
     why=Text(
         "叙述与表格不一致时，至少有一处是错的；只检查指向明确的数字，避免误报。",
@@ -111,7 +129,7 @@ def narrative_number_differs(form: Form, fig: FormFigures) -> Iterator[Hit]:
     narrative = form.goals.actual
     if narrative is None:
         return
-    found = mentions(narrative.raw)
+    found = mentions(unspaced(narrative.raw))
     if not found:
         return
     refs = [reference(ind) for ind in form.indicators]
@@ -119,8 +137,11 @@ def narrative_number_differs(form: Form, fig: FormFigures) -> Iterator[Hit]:
     found = [m for m in found if m.unit in units]  # a number in no indicator's unit names none of them
     if not found:
         return
+    # Only counts (场, 篇, 人): amounts of money and time are everywhere in a narrative, never a sole reference.
+    per_unit = Counter(unit for unit, _ in refs if unit)
+    sole = {unit for unit, n in per_unit.items() if n == 1 and unit_dimension(unit) == "count"}
     # links[m][k]: mention m names indicator k
-    links = [[refers_to(m, ref) for ref in refs] for m in found]
+    links = [[refers_to(m, ref, ref[0] in sole) for ref in refs] for m in found]
     for k, ind in enumerate(form.indicators):
         actual = ind.actual_parsed
         if actual is None or actual.kind != "quantity" or actual.value is None:
@@ -130,6 +151,10 @@ def narrative_number_differs(form: Form, fig: FormFigures) -> Iterator[Hit]:
             continue  # ambiguous: say nothing
         mention = found[named_by[0]]
         if abs(mention.value - actual.value) > 1e-6:
+            if mention.unit == "元" and any(
+                abs(mention.value - a) <= max(1.0, a * 0.0005) for a in _table_amounts(form)
+            ):
+                continue  # 申请预算资金 X 元 is the budget, a funds indicator may hold the executed amount
             yield Hit(
                 "goals.actual",
                 narrative.location,
@@ -165,7 +190,7 @@ def narrative_number_differs(form: Form, fig: FormFigures) -> Iterator[Hit]:
 )
 def narrative_claims_completion(form: Form, fig: FormFigures) -> Iterator[Hit]:
     narrative = form.goals.actual
-    if narrative is None or not (claim := CLAIM.search(narrative.raw)):
+    if narrative is None or not (claim := CLAIM.search(unspaced(narrative.raw))):
         return
     for ind, exp in zip(form.indicators, fig.expectations):
         if exp.met is False:
@@ -189,6 +214,8 @@ SIMILAR = 0.9  # a restated goal beside new results stays well below this
 
 def repeated_share(expected: str, actual: str) -> float:
     """The share of the narrative's characters that sit in clauses copied word for word from the goal."""
+    # PDF extraction leaves spaces inside words ("公共文化活 动"); they are no clause boundary.
+    expected, actual = unspaced(expected), unspaced(actual)
     goal = set(CLAUSES.split(expected))
     clauses = [c for c in CLAUSES.split(actual) if c]
     total = sum(len(c) for c in clauses)
@@ -283,7 +310,7 @@ def money_parts_do_not_add_up(form: Form, fig: FormFigures) -> Iterator[Hit]:
             continue
         if "元" not in field.raw:
             continue
-        for sentence, total, parts in money_breakdowns(field.raw):
+        for sentence, total, parts in money_breakdowns(unspaced(field.raw)):
             listed = sum(parts)
             if abs(listed - total) > max(1.0, total * 0.005):
                 shown = sentence if len(sentence) <= 60 else sentence[:60] + "…"
