@@ -171,3 +171,16 @@ def test_cli_check_pdf_exit_1_with_the_seed_findings():
     for code in ("ZP303", "ZP304", "ZP401"):
         assert code in proc.stdout
     assert "信息系统运行与维护" in proc.stdout
+
+
+def test_pdfs_whose_cells_wrap_read_as_their_labels_say():
+    """Numbers wrapped in narrow cells, short names wrapped after a note, goals side by side (fixtures/pdf/synth)."""
+    from ziping.synth.evaluate import evaluate_corpus
+
+    score = evaluate_corpus(FIXTURES / "pdf" / "synth").to_json()
+    [reading] = score["reading"]
+    assert (reading["forms"], reading["correct"], reading["fields"]) == (4, 292, 292)
+    assert [(r["code"], r["fp"], r["fn"]) for r in score["rules_reported"] if r["fp"] or r["fn"]] == []
+    assert score["clean_reported"]["with_warnings_or_errors"] == 0
+    # The two injected defects are found: the template's hint as 实际完成情况, a rate counted in heads.
+    assert [(r["code"], r["tp"]) for r in score["rules_reported"] if r["tp"]] == [("ZP005", 1), ("ZP213", 1)]

@@ -284,3 +284,13 @@ def test_flipped_bytes_never_raise(flips):
     for at, byte in flips:
         data[at] = byte
     _never_raises(bytes(data))
+
+
+def test_a_header_claiming_an_unknown_zip_version_is_zp001():
+    # Found by the test above: one flipped byte in the central directory makes zipfile raise
+    # NotImplementedError ("zip file version 6.4") rather than BadZipFile.
+    data = bytearray(VALID)
+    data[9565] = 64
+    result = CHECKER.check_bytes(bytes(data), "damaged.xlsx")
+    assert result.error is not None and result.error.code == "ZP001"
+    assert "损坏" in str(result.error.params)  # said to be damaged, not a traceback

@@ -11,7 +11,9 @@ Line numbers in locations refer to this extracted text (pages joined in order).
 
 from __future__ import annotations
 
+import re
 import time
+import unicodedata
 from typing import TYPE_CHECKING, Any
 
 from ziping.model import Form
@@ -167,10 +169,22 @@ def _table_lines(table: Any, texts: list[list[str | None]], note_column: int | N
     return out, note_column
 
 
+# A number wrapped inside its cell: an optional comparator, digits and separators, then % or a short unit.
+SHORT_PHRASE = 24  # characters: names, targets and actual values; goals and notes are longer
+ENUMERATED = re.compile(r"(?:^|\D)\d[.、．]")
+NUMBER_PIECES = re.compile(r"[<>≥≤=]?\d[\d.,]*(?:%|[\u4e00-\u9fff]{1,3})?")
+
+
+def _short_phrase(text: str) -> bool:
+    """A cell short enough to be a name or a value, with no sentence or list in it."""
+    return len(text) <= SHORT_PHRASE and not any(mark in text for mark in "。；;：:") and not ENUMERATED.search(text)
+
+
 def _row_lines(cells: list[str | None], boxes: list, row_bottom: float, note_column: int | None) -> list[str]:
     lines: list[str] = []
     current: list[str] = []
     previous_wrapped = False
+    prose_row = len(cells) <= 2  # 预期目标 | 实际完成情况: two texts side by side, never one run-on line
 
     def flush() -> None:
         if current:
@@ -182,6 +196,11 @@ def _row_lines(cells: list[str | None], boxes: list, row_bottom: float, note_col
         if not parts:
             continue
         joined = "".join(parts)
+        if len(parts) > 1 and (NUMBER_PIECES.fullmatch(unicodedata.normalize("NFKC", joined)) or _short_phrase(joined)):
+            # A number wrapped in a narrow column ("100.0" over "0") is one number, and a short name or value
+            # wrapped in its cell ("示范点建设数量（" over "个）") one phrase: on lines of their own, the
+            # pieces could be read as the end of the note above them.
+            parts = [joined]
         if col == note_column and joined not in PLACEHOLDER_TOKENS:
             # The note is free text after the row's score; on the score's line it would hide the score.
             flush()
@@ -194,6 +213,12 @@ def _row_lines(cells: list[str | None], boxes: list, row_bottom: float, note_col
             flush()
             lines.append("".join(parts))
             previous_wrapped = False
+            continue
+        if len(parts) == 1 and previous_wrapped and (prose_row or not _short_phrase(parts[0])):
+            # Prose on one line beside a wrapped cell (实际完成情况 beside a long 预期目标) is a cell of its own,
+            # not the run-on end of the cell before it.
+            flush()
+            lines.extend(["", parts[0]])
             continue
         if len(parts) == 1:
             current.append(parts[0])

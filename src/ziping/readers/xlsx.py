@@ -102,7 +102,8 @@ def open_office_zip(data: bytes, member: str, zh: tuple[str, str, str], en: tupl
     try:
         archive = zipfile.ZipFile(io.BytesIO(data))
         members = archive.infolist()
-    except (zipfile.BadZipFile, zipfile.LargeZipFile, ValueError, OSError):
+    # NotImplementedError: a damaged header can claim a zip version or compression zipfile does not know.
+    except (zipfile.BadZipFile, zipfile.LargeZipFile, ValueError, OSError, EOFError, NotImplementedError):
         raise WorkbookError(
             f"{short}已损坏（zip 结构无效，文件可能不完整或被截断）",
             f"corrupt {noun} (invalid zip, possibly truncated)",
