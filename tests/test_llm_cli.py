@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import re
 
 import pytest
 from typer.testing import CliRunner
@@ -76,6 +77,8 @@ def test_config_file_turns_the_llm_on(server, tmp_path):
     (tmp_path / "ziping.toml").write_text("llm = true\n", encoding="utf-8")
     result = run("check", SEED)
     assert "大模型检查（fake-model" in result.output and len(server.requests) == 3
+    # the run's time and the mean time a call took are on the same line
+    assert re.search(r"用时 \d+\.\d 秒（每次调用平均 \d+\.\d 秒）", result.output)
     assert run("check", SEED, "--no-llm", "--format", "json").exit_code == 1  # the flag wins
 
 

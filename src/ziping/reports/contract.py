@@ -30,16 +30,20 @@ def llm_line(run: LLMRun | None, lang: str = "zh") -> str:
         return LLM_SKIPPED[lang]
     tokens = f"{run.prompt_tokens if run.prompt_tokens is not None else '未知'}/{run.completion_tokens if run.completion_tokens is not None else '未知'}"
     dropped = sum(run.dropped.values())
+    calls = run.call_seconds
+    mean = f"{sum(calls) / len(calls):.1f}" if calls else "—"
     if lang == "en":
         line = (
             f"LLM checks ({run.model}, {run.mode or '—'}): {run.status}; {run.reviewed}/{run.forms} forms, "
-            f"{run.calls} calls, {run.cache_hits} from cache, tokens in/out {tokens}, {run.kept} findings kept, {dropped} dropped"
+            f"{run.calls} calls, {run.cache_hits} from cache, tokens in/out {tokens}, {run.kept} findings kept, {dropped} dropped, "
+            f"{run.seconds:.1f} s (mean {mean} s a call)"
         )
         return line + (f" — {run.reason_en}" if run.reason_en else "")
     status = {"ok": "完成", "partial": "部分完成", "failed": "失败"}.get(run.status, run.status)
     line = (
         f"大模型检查（{run.model}，{run.mode or '—'}）：{status}；{run.reviewed}/{run.forms} 张表，{run.calls} 次调用，"
-        f"{run.cache_hits} 张来自缓存，输入/输出 token {tokens}，保留 {run.kept} 条结论，丢弃 {dropped} 条"
+        f"{run.cache_hits} 张来自缓存，输入/输出 token {tokens}，保留 {run.kept} 条结论，丢弃 {dropped} 条，"
+        f"用时 {run.seconds:.1f} 秒（每次调用平均 {mean} 秒）"
     )
     return line + (f"——{run.reason_zh}" if run.reason_zh else "")
 
