@@ -3,19 +3,17 @@
 from __future__ import annotations
 
 import io
-import tempfile
 import zipfile
 from pathlib import Path
 
 import pytest
 from docx import Document
-from hypothesis import HealthCheck, given, settings
-from hypothesis import strategies as st
 
 from ziping.checks import Checker
 from ziping.readers import read_bytes, read_path
 from ziping.readers.xlsx import OLE_MAGIC
 
+from .binary_fuzz import fuzz_tests
 from .conftest import FIXTURES, SEED
 from .test_reader_xlsx import projection
 
@@ -189,7 +187,6 @@ def test_truncated_document_is_zp001():
     assert read.problem.code == "ZP001" and "损坏" in read.problem.reason_zh
 
 
-FUZZ = settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 VALID = (DOCX / "longgang-2023-form3.docx").read_bytes()
 
 
@@ -199,34 +196,6 @@ def private_tmp(tmp_path_factory) -> Path:
     return tmp_path_factory.mktemp("tmp")
 
 
-def _never_raises(private_tmp: Path, data: bytes, name: str = "fuzz.docx") -> None:
-    """Only ZP001/ZP002, and nothing left in the temporary folder."""
-    saved, tempfile.tempdir = tempfile.tempdir, str(private_tmp)
-    try:
-        result = CHECKER.check_bytes(data, name)
-    finally:
-        tempfile.tempdir = saved
-    assert result.error is None or result.error.code in ("ZP001", "ZP002")
-    assert list(private_tmp.iterdir()) == []
-
-
-@FUZZ
-@given(st.binary(max_size=2000))
-def test_random_bytes_never_raise(private_tmp, data):
-    _never_raises(private_tmp, b"PK\x03\x04" + data)
-    _never_raises(private_tmp, data)
-
-
-@FUZZ
-@given(st.integers(min_value=0, max_value=len(VALID)))
-def test_truncations_never_raise(private_tmp, cut):
-    _never_raises(private_tmp, VALID[:cut])
-
-
-@FUZZ
-@given(st.lists(st.tuples(st.integers(min_value=0, max_value=len(VALID) - 1), st.integers(0, 255)), max_size=8))
-def test_flipped_bytes_never_raise(private_tmp, flips):
-    data = bytearray(VALID)
-    for at, byte in flips:
-        data[at] = byte
-    _never_raises(private_tmp, bytes(data))
+test_random_bytes_never_raise, test_truncations_never_raise, test_flipped_bytes_never_raise = fuzz_tests(
+    VALID, b"PK\x03\x04", "fuzz.docx"
+)

@@ -2,14 +2,11 @@
 
 from __future__ import annotations
 
-import tempfile
 from datetime import date
 from pathlib import Path
 
 import pytest
 import xlwt
-from hypothesis import HealthCheck, given, settings
-from hypothesis import strategies as st
 
 from ziping.checks import Checker
 from ziping.readers import read_bytes, read_path
@@ -17,6 +14,7 @@ from ziping.readers.grid import Cell
 from ziping.readers.xls import load_xls
 from ziping.readers.xlsx import OLE_MAGIC
 
+from .binary_fuzz import fuzz_tests
 from .conftest import FIXTURES, SEED
 from .test_reader_xlsx import projection
 
@@ -116,7 +114,6 @@ def test_workbook_without_a_form_is_zp002(tmp_path):
     assert read_path(tmp_path / "签到.xls").problem.code == "ZP002"
 
 
-FUZZ = settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 VALID = (XLS / "longgang-2023-form3.xls").read_bytes()
 
 
@@ -126,34 +123,6 @@ def private_tmp(tmp_path_factory) -> Path:
     return tmp_path_factory.mktemp("tmp")
 
 
-def _never_raises(private_tmp: Path, data: bytes) -> None:
-    """Only ZP001/ZP002, and nothing left in the temporary folder."""
-    saved, tempfile.tempdir = tempfile.tempdir, str(private_tmp)
-    try:
-        result = CHECKER.check_bytes(data, "fuzz.xls")
-    finally:
-        tempfile.tempdir = saved
-    assert result.error is None or result.error.code in ("ZP001", "ZP002")
-    assert list(private_tmp.iterdir()) == []
-
-
-@FUZZ
-@given(st.binary(max_size=2000))
-def test_random_bytes_never_raise(private_tmp, data):
-    _never_raises(private_tmp, OLE_MAGIC + data)
-    _never_raises(private_tmp, data)
-
-
-@FUZZ
-@given(st.integers(min_value=0, max_value=len(VALID)))
-def test_truncations_never_raise(private_tmp, cut):
-    _never_raises(private_tmp, VALID[:cut])
-
-
-@FUZZ
-@given(st.lists(st.tuples(st.integers(min_value=0, max_value=len(VALID) - 1), st.integers(0, 255)), max_size=8))
-def test_flipped_bytes_never_raise(private_tmp, flips):
-    data = bytearray(VALID)
-    for at, byte in flips:
-        data[at] = byte
-    _never_raises(private_tmp, bytes(data))
+test_random_bytes_never_raise, test_truncations_never_raise, test_flipped_bytes_never_raise = fuzz_tests(
+    VALID, OLE_MAGIC, "fuzz.xls"
+)
