@@ -12,7 +12,6 @@ import re
 from dataclasses import dataclass
 from typing import Any
 
-from ziping.readers import labels
 from ziping.readers.labels import (
     FUNDS_COLUMNS,
     FUNDS_ROWS,
@@ -28,6 +27,7 @@ from ziping.readers.labels import (
     normalize,
     split_label,
 )
+from ziping.readers.labels import SECTION_TITLES as LABEL_SECTION_TITLES
 from ziping.values import normalize as normalize_value
 from ziping.values import parse_number
 
@@ -36,7 +36,9 @@ HEADING = re.compile(
     r"^[^\s,，。；;:：]{0,16}?(?:项目支出|部门整体支出|整体支出|转移支付[^\s,，。]{0,16}?)绩效自评表"
     r"(?:\((\d{4})年度?\))?$"
 )
-FUNDS_HEADING = re.compile(r"^(?:预算执行情况|资金使用情况|项目资金|年度预算数)(?:\((\d+(?:\.\d+)?)分\))?")
+# The heading ends at its label or at a bracket: 项目资金(万元) opens the funds table, an indicator named
+# 项目资金额(元) does not.
+FUNDS_HEADING = re.compile(r"^(?:预算执行情况|资金使用情况|项目资金|年度预算数)(?=\(|$)(?:\((\d+(?:\.\d+)?)分\))?")
 TABLE_HEADING = re.compile(r"^(?:年度)?绩效指标(?:\((\d+(?:\.\d+)?)分\))?$")
 TOTAL_LABELS = frozenset({"合计", "总分", "总计"})
 # The 评价结论 block: the conclusion may stand in for 实际完成情况; the rest is kept as unread text.
@@ -49,7 +51,7 @@ SECTION_TITLES = (
     frozenset(
         {"项目基本情况", "1.项目年度目标完成情况", "2.项目实施内容及过程概述", "评价结论", "存在问题", "改进措施"}
     )
-    | labels.SECTION_TITLES
+    | LABEL_SECTION_TITLES
 )
 PROJECT_CODE = re.compile(r"^([0-9A-Z]{10,})-(.+)$")
 # Template prompts such as "对照年度目标,说明…(100字以内)": a hint left unfilled, not a value.

@@ -33,9 +33,10 @@ from ziping.readers.labels import (
     GOALS,
     HEADER,
     INDICATOR_COLUMNS,
-    LEVEL1_NAMES,
     LEVEL2_NAMES,
     canonical,
+    level1_of,
+    match_prefix,
     normalize,
 )
 from ziping.values import parse_number
@@ -44,7 +45,6 @@ from ziping.values import parse_number
 QUALIFIER = re.compile(r"^[(（][^()（）]{1,12}[)）]$")
 ENUMERATION_START = re.compile(r"^(?:1[.、．]|[(（]1[)）]|一、)")
 WORD = re.compile(r"\S+")
-LEVEL1 = re.compile(r"^(产出指标|效益指标|满意度指标)(?:\(\d+(?:\.\d+)?分\))?$")
 MIN_WORDS = 40  # a flattened form has hundreds of words; a short line is just a line
 DROPPED = -1
 
@@ -108,10 +108,10 @@ def _rows(words: list[Cell]) -> list[Cell]:
         if key.endswith(":") and _funds_label(cell):
             cell.text = cell.text.rstrip(":：")  # "年度资金总额:" is the row label, not a header label
             cell.key = key.rstrip(":")
-        if _funds_heading(key):
+        if bool(FUNDS_HEADING.match(key)):
             funds_columns = 0
             k += 1
-            while k < n and words[k].key and _funds_column(words[k].key):
+            while k < n and words[k].key and match_prefix(words[k].key, FUNDS_COLUMNS) is not None:
                 words[k].row = cell.row
                 funds_columns += 1
                 k += 1
@@ -173,10 +173,6 @@ def _merge(cells: list[Cell]) -> None:
     first.key = normalize(first.text) if len(first.text) <= MAX_LABEL else ""
 
 
-def _funds_column(key: str) -> bool:
-    return any(key.startswith(label) for label in FUNDS_COLUMNS)
-
-
 def _join(words: list[Cell], k: int, row: int, limit: int, accept: Callable[[Cell], bool]) -> int:
     taken = 0
     while k < len(words) and taken < limit and accept(words[k]):
@@ -186,16 +182,10 @@ def _join(words: list[Cell], k: int, row: int, limit: int, accept: Callable[[Cel
     return k
 
 
-def _funds_heading(key: str) -> bool:
-    """Whether the word opens the funds table: 项目资金(万元) does, an indicator named 项目资金额(元) does not."""
-    m = FUNDS_HEADING.match(key)
-    return m is not None and (m.end() == len(key) or key[m.end()] == "(")
-
-
 def _starts_section(cell: Cell) -> bool:
     key = cell.key
     return bool(key) and (
-        key in TOTAL_LABELS or key in CLOSING_LABELS or bool(HEADING.match(key)) or _funds_heading(key)
+        key in TOTAL_LABELS or key in CLOSING_LABELS or bool(HEADING.match(key)) or bool(FUNDS_HEADING.match(key))
     )
 
 
@@ -221,7 +211,7 @@ def _indicator_rows(words: list[Cell], k: int, columns: list[str], new_row: Call
         if _starts_section(cell):
             return k
         row = new_row()
-        if cell.key.startswith(LEVEL1_NAMES) and _level1(cell):
+        if _level1(cell):
             cell.row = row
             k += 1
             if k < n and words[k].key in LEVEL2_NAMES:
@@ -231,7 +221,7 @@ def _indicator_rows(words: list[Cell], k: int, columns: list[str], new_row: Call
             cell.row = row
             k += 1
         # A group with no indicator of its own ("经济效益指标" straight before the next level 1).
-        if k >= n or _starts_section(words[k]) or words[k].key.startswith(LEVEL1_NAMES) and _level1(words[k]):
+        if k >= n or _starts_section(words[k]) or _level1(words[k]):
             continue
         if words[k].key in LEVEL2_NAMES:
             continue
@@ -249,9 +239,9 @@ def _indicator_rows(words: list[Cell], k: int, columns: list[str], new_row: Call
 
 
 def _level1(cell: Cell) -> bool:
-    return LEVEL1.match(cell.key) is not None
+    return level1_of(cell.key) is not None
 
 
 def _row_marker(cell: Cell) -> bool:
     """A word that can only begin a row: a level-1 or level-2 name, a total, a closing block or a heading."""
-    return _starts_section(cell) or cell.key in LEVEL2_NAMES or (cell.key.startswith(LEVEL1_NAMES) and _level1(cell))
+    return _starts_section(cell) or cell.key in LEVEL2_NAMES or (_level1(cell))
