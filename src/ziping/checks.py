@@ -16,7 +16,7 @@ from ziping.model import Form, Location
 from ziping.profiles import Profile, ProfileError, load_profile
 from ziping.readers import SUPPORTED_SUFFIXES, ReadResult, read_bytes, read_path
 from ziping.rules import REGISTRY, Rule, select
-from ziping.scoring import FormFigures, figures
+from ziping.scoring import FormFigures, figures, num
 
 
 @dataclass(slots=True)
@@ -51,11 +51,11 @@ def _unscored_execution(form: Form) -> str | None:
     funds = form.funds
     if funds.weight is not None or funds.execution_score is not None or not form.indicators:
         return None
-    weights = [ind.weight.value if ind.weight is not None else None for ind in form.indicators]
+    weights = [num(ind.weight) for ind in form.indicators]
     if None in weights or abs(sum(weights) - 100) > 1e-6:
         return None
-    total = form.total.weight.value if form.total.weight is not None else 100
-    return "no-execution" if total == 100 else None
+    # A declared total must say 100; one that cannot be read says nothing either way, so no guess.
+    return "no-execution" if form.total.weight is None or num(form.total.weight) == 100 else None
 
 
 @dataclass(frozen=True, slots=True)

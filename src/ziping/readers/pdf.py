@@ -169,9 +169,9 @@ def _table_lines(table: Any, texts: list[list[str | None]], note_column: int | N
     return out, note_column
 
 
-# A number wrapped inside its cell: an optional comparator, digits and separators, then % or a short unit.
 SHORT_PHRASE = 24  # characters: names, targets and actual values; goals and notes are longer
 ENUMERATED = re.compile(r"(?:^|\D)\d[.、．]")
+# A number wrapped inside its cell: an optional comparator, digits and separators, then % or a short unit.
 NUMBER_PIECES = re.compile(r"[<>≥≤=]?\d[\d.,]*(?:%|[\u4e00-\u9fff]{1,3})?")
 
 
