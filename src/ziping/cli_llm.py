@@ -89,6 +89,10 @@ def eval_command(
         Path | None,
         typer.Option(help="确定性规则：ziping synth 生成的带标注语料 / deterministic rules: a labelled corpus"),
     ] = None,
+    real: Annotated[
+        Path | None,
+        typer.Option(help="读取与检查：带人工标注的真实表格文件夹 / reading and checks: a folder of annotated real forms"),
+    ] = None,
     format: Annotated[
         EvalFormat, typer.Option("--format", "-f", help="--corpus 的输出格式 / output of --corpus")
     ] = EvalFormat.table,
@@ -101,8 +105,15 @@ def eval_command(
     """评估检查的准确率与召回率：--gold 评估大模型检查，--corpus 评估确定性规则和读取 / precision and recall per code."""
     from ziping.cli import _fail
 
-    if (gold is None) == (corpus is None):
-        raise _fail("请给出 --gold（大模型检查）或 --corpus（确定性规则）之一 / give --gold or --corpus")
+    if sum(x is not None for x in (gold, corpus, real)) != 1:
+        raise _fail(
+            "请给出 --gold（大模型检查）、--corpus（确定性规则）或 --real（真实表格）之一 / give --gold, --corpus or --real"
+        )
+    if real is not None:
+        from ziping.cli_quality import eval_real
+
+        eval_real(real, format.value)
+        return
     if corpus is not None:
         # The corpus evaluation runs no model: nothing of the LLM layer is imported on this path.
         from ziping.cli_quality import eval_corpus

@@ -61,3 +61,18 @@ def eval_corpus(corpus: Path, format: str) -> None:
     finally:
         bar.close()
     render(score, Console(soft_wrap=True, highlight=False))
+
+
+def eval_real(folder: Path, format: str) -> None:
+    """Measure reading and checking on a folder of annotated real forms; table or JSON on stdout."""
+    from ziping.cli import _fail
+    from ziping.realforms import RealFormsError, evaluate_real, render_table
+
+    try:
+        score = evaluate_real(folder)
+    except RealFormsError as exc:
+        raise _fail(str(exc)) from None
+    if format == "json":
+        sys.stdout.write(json.dumps(score.to_json(), ensure_ascii=False, indent=2) + "\n")
+        return
+    typer.echo(render_table(score))
