@@ -251,6 +251,10 @@ class Form(BaseModel):
         description="Text around the form's tables in its document (a 自评报告's narrative): "
         "context for the LLM checks, never read as fields.",
     )
+    unsure: list[str] = Field(
+        default_factory=list,
+        description="Fields (paths) the reader could read more than one way: no rule speaks about them.",
+    )
     unverified: list[str] = Field(
         default_factory=list,
         description="Fields (paths) extracted by a model whose numbers do not occur in the source text.",

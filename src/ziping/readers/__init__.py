@@ -11,9 +11,7 @@ from pathlib import Path
 from pydantic import ValidationError
 
 from ziping.model import Form
-from ziping.readers.cells import looks_cellular, read_cells
 from ziping.readers.encoding import UndecodableError, decode
-from ziping.readers.flat import looks_flat, read_flat
 from ziping.readers.pdf import read_pdf
 from ziping.readers.text import read_text
 
@@ -130,13 +128,11 @@ def read_bytes(data: bytes, source: str) -> ReadResult:
     if source.lower().endswith(".json") or text.lstrip().startswith(("{", "[")):
         return _read_json(text, source, encoding)
     forms = [Form.model_validate(raw) for raw in read_text(text, source)]
-    # The seed's layout is tried first so its findings never change; text it cannot read and whose
-    # cells are separated by pipes, tabs or lines (forms copied from web pages) goes to the cell reader.
     if all(not form.indicators for form in forms):
-        if looks_cellular(text):
-            forms = [Form.model_validate(raw) for raw in read_cells(text, source)] or forms
-        elif looks_flat(text):  # a form whose table became one line of words
-            forms = [Form.model_validate(raw) for raw in read_flat(text, source)] or forms
+        from ziping.readers.assemble import read_forms
+        from ziping.readers.streams import stream
+
+        forms = [Form.model_validate(raw) for raw in read_forms(stream(text), source)] or forms
     if not forms:
         return ReadResult(
             source,
