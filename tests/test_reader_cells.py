@@ -10,7 +10,8 @@ from hypothesis import strategies as st
 
 from ziping.checks import Checker
 from ziping.readers import read_bytes
-from ziping.readers.cells import looks_cellular, read_cells
+from ziping.readers.streams import shape
+from ziping.readers.text import read_text as read_cells
 
 from .conftest import FIXTURES, SEED
 
@@ -92,7 +93,7 @@ def test_one_cell_per_line_joins_nature_target_unit():
 
 def test_dispatch_keeps_seed_reader_first():
     seed = SEED.read_bytes()
-    assert not looks_cellular(seed.decode("utf-8"))
+    assert shape(seed.decode("utf-8")) != "pipes"
     assert len(read_bytes(seed, "seed.txt").forms) == 3
 
 

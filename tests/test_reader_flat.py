@@ -8,7 +8,7 @@ from hypothesis import strategies as st
 
 from ziping.checks import Checker
 from ziping.readers import read_path
-from ziping.readers.flat import looks_flat
+from ziping.readers.streams import shape
 
 from .conftest import FIXTURES, SEED
 from .test_golden import EXPECTED
@@ -72,11 +72,9 @@ def test_real_flattened_form_reports_its_own_defects():
     assert "ZP010" not in codes  # every word was placed
 
 
-def test_detection_needs_long_lines_and_the_table_labels():
+def test_flattened_text_is_read_word_by_word():
     one_line = (FLAT / "longgang-2023-form1.txt").read_text(encoding="utf-8")
-    assert looks_flat(one_line)
-    assert not looks_flat(SEED.read_text(encoding="utf-8"))  # the seed's layout has short lines
-    assert not looks_flat(one_line.replace("三级指标", "指标"))  # no indicator table: no form to read
+    assert shape(one_line) == "words"
 
 
 def test_the_seed_reader_still_comes_first():

@@ -7,7 +7,8 @@ import json
 import pytest
 
 from ziping.readers import read_path
-from ziping.readers.text import Fragment, _split_cells, read_text, split_forms
+from ziping.readers.seed import Fragment, _split_cells, split_forms
+from ziping.readers.text import read_text
 
 from .conftest import FIXTURES, SEED
 

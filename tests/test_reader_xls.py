@@ -10,7 +10,7 @@ import xlwt
 
 from ziping.checks import Checker
 from ziping.readers import read_bytes, read_path
-from ziping.readers.grid import Cell
+from ziping.readers.cells import Cell
 from ziping.readers.xls import load_xls
 from ziping.readers.xlsx import OLE_MAGIC
 
@@ -83,12 +83,12 @@ def test_cells_show_what_excel_shows(tmp_path):
     sheet.write_merge(1, 2, 0, 3, "合并的单元格")
     sheet.write(1, 4, "  有效提高\n")
     book.save(tmp_path / "格式.xls")
-    [(name, rows)] = load_xls((tmp_path / "格式.xls").read_bytes())
+    [(name, cells)] = load_xls((tmp_path / "格式.xls").read_bytes())
     assert name == "格式"
-    assert [c.text for c in rows[0][1]] == ["1,350,000.00", "97.88%", "2023年12月31日", "TRUE", "97.88"]
-    merged = rows[1][1][0]
-    assert isinstance(merged, Cell) and (merged.coord, merged.col, merged.last_col) == ("A2", 1, 4)
-    assert [c.text for c in rows[1][1]] == ["合并的单元格", "有效提高"]
+    assert [c.text for c in cells if c.row == 1] == ["1,350,000.00", "97.88%", "2023年12月31日", "TRUE", "97.88"]
+    merged = next(c for c in cells if c.row == 2)
+    assert isinstance(merged, Cell) and (merged.where["cell"], merged.col, merged.last_col) == ("A2", 1, 4)
+    assert [c.text for c in cells if c.row == 2] == ["合并的单元格", "有效提高"]
 
 
 @pytest.mark.parametrize(

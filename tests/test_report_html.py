@@ -115,7 +115,7 @@ def test_summary_shows_counts_figures_and_the_llm_line(seed_page):
     assert [td.text.split()[0] for td in total.find_all("td")] == ["85.00", "95.00"]
     assert _badge(total, "ZP304")  # the summary links to the finding detailed in the table
     identity = form1.find("table", class_="identity").text
-    for value in ("人大宣传", "440307210701500000827", "2023", "第2–117行"):
+    for value in ("人大宣传", "440307210701500000827", "2023", "第2–97行"):
         assert value in identity
     assert seed_page.find("p", class_="llm").text == llm_line(None, "zh")
     toc = seed_page.find("nav", class_="toc")

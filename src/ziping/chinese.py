@@ -12,7 +12,8 @@ from functools import lru_cache
 # Characters of the template's labels and completion words that only traditional text uses:
 # a cheap test before converting anything.
 TRADITIONAL_HINT = re.compile(
-    r"[項績評資標體總產滿數質時經濟會態續響務對當財撥結轉編碼稱實單級預門際況適進達試運與為個條場戶內導無須]"
+    r"[項績評資標體總產滿數質時經濟會態續響務對當財撥結轉編碼稱實單級預門際況適進達試運與為個條場戶內導無須"
+    r"佔備價優別區問執報審專屬後復採據擬構機權決爲環稅納終組綜縣織聯萬蓋號補計設話說説調論負責過電題額類]"
 )
 
 

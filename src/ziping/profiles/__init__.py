@@ -20,6 +20,14 @@ class Thresholds(BaseModel):
     execution_note_below: float | None = None
 
 
+class Detect(BaseModel):
+    """How a layout names its profile: every label of one of the sets occurs in the form (as labels are matched)."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+    labels: list[list[str]]
+
+
 class Profile(BaseModel):
     """Weights, grade bands and thresholds that scoring and rules read."""
 
@@ -32,6 +40,7 @@ class Profile(BaseModel):
     level1_weights: dict[str, float]
     grades: dict[str, float]
     thresholds: Thresholds = Thresholds()
+    detect: Detect | None = None
 
     def grade_for(self, total: float) -> str:
         """The grade band a total score falls in."""
@@ -74,3 +83,23 @@ def load_profile(name_or_path: str = "standard") -> Profile:
 
 def _explain(error: dict) -> str:
     return {"extra_forbidden": "未知的设置项", "missing": "缺少该设置项"}.get(error["type"], error["msg"])
+
+
+@lru_cache(maxsize=1)
+def _detectors() -> tuple[tuple[str, tuple[frozenset[str], ...]], ...]:
+    from ziping.readers.labels import key
+
+    out = []
+    for name in available():
+        profile = load_profile(name)
+        if profile.detect is not None:
+            out.append((name, tuple(frozenset(key(label) for label in group) for group in profile.detect.labels)))
+    return tuple(out)
+
+
+def detect_profile(labels: set[str]) -> str | None:
+    """The built-in profile whose layout the form's labels (as matched: normalised, simplified) name, if any."""
+    for name, groups in _detectors():
+        if any(group <= labels for group in groups):
+            return name
+    return None

@@ -128,11 +128,6 @@ def read_bytes(data: bytes, source: str) -> ReadResult:
     if source.lower().endswith(".json") or text.lstrip().startswith(("{", "[")):
         return _read_json(text, source, encoding)
     forms = [Form.model_validate(raw) for raw in read_text(text, source)]
-    if all(not form.indicators for form in forms):
-        from ziping.readers.assemble import read_forms
-        from ziping.readers.streams import stream
-
-        forms = [Form.model_validate(raw) for raw in read_forms(stream(text), source)] or forms
     if not forms:
         return ReadResult(
             source,

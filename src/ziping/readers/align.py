@@ -91,6 +91,8 @@ def fit(column: str, cell_kind: str, text: str) -> float:
         value = _number(text)
         if value is None or value > MAX_WEIGHT:
             return INF
+    if cost < INF and column == "execution_weight" and cell_kind == NUMBER and not text.rstrip("0").endswith((".", ".5")):
+        cost += 0.5 if "." in text else 0.0  # budget execution is worth whole points: 10, 20, 15
     if cost < INF and cell_kind == PERCENT:
         value = _number(text.split("(")[0])
         if value is None or value > MAX_PERCENT:
@@ -99,10 +101,9 @@ def fit(column: str, cell_kind: str, text: str) -> float:
 
 
 def _number(text: str) -> float | None:
-    try:
-        return float(text.replace(",", "").rstrip("%").strip())
-    except ValueError:
-        return None
+    from ziping.values import parse_number
+
+    return parse_number(text.strip()) if text else None
 
 
 @dataclass(slots=True)
@@ -146,6 +147,8 @@ def expansions(cell: Cell) -> list[list[str]]:
     options = [[text]]
     if not cell.glued or len(text) > MAX_GLUED or not (m := _GLUED_NUMBER.match(text)):
         return options
+    if not _whole(text):
+        options = []
     digits, unit = m.group("digits"), m.group("unit") or ""
     for parts in range(2, MAX_PARTS + 1):
         for cuts in _cuts(len(digits), parts):
@@ -154,6 +157,12 @@ def expansions(cell: Cell) -> list[list[str]]:
                 pieces[-1] += unit
                 options.append(pieces)
     return options
+
+
+def _whole(text: str) -> bool:
+    """Digits that ran together can still be one number, unless they start with a zero that no number has ("00")."""
+    m = _GLUED_NUMBER.match(text)
+    return not m or bool(_PART.match(m.group("digits")))
 
 
 def _cuts(length: int, parts: int) -> list[tuple[int, ...]]:

@@ -62,6 +62,16 @@ _CONTACT_PHONE = re.compile(r"^(?P<name>[^\d,，、]*?)[,，、\s]*(?P<phone>[\d
 _NUMBERING = re.compile(r"^(?:指标\d+[:：.、]?|\d+[.、](?!\d))")
 _SIGNATURE = re.compile(r"负责人[:：]?|审签|填报人|填报日期|盖章")
 _FUNDS_VALUE_KINDS = (NUMBER, PERCENT, EMPTY, "amount")
+_MONEY = ("initial_budget", "budget", "executed")
+# How a diagnostic names a funds column.
+_FUNDS_COLUMN_NAMES = {
+    "initial_budget": "年初预算数",
+    "budget": "全年预算数",
+    "executed": "全年执行数",
+    "weight": "分值",
+    "execution_rate": "执行率",
+    "execution_score": "得分",
+}
 # Column order where a two-row heading puts the sub-columns of 年度指标值 after the others.
 _TARGET_PARTS = ("nature", "target", "unit")
 # What the indicator columns after the name may be, for a table whose headings were cut off: the
@@ -80,7 +90,8 @@ def text_region(cells: Sequence[Cell]) -> dict[str, Any]:
     lines = [c.where["line"] for c in cells if c.where.get("line") is not None]
     if not lines:
         return {}
-    return {"line": min(lines), "end_line": max(lines) if max(lines) != min(lines) else None}
+    last = max(c.where.get("end_line") or c.where["line"] for c in cells if c.where.get("line") is not None)
+    return {"line": min(lines), "end_line": last if last != min(lines) else None}
 
 
 # --- finding the forms ---------------------------------------------------------------------------------
@@ -194,7 +205,8 @@ class FormAssembler:
         }
         self.unread: list[dict[str, Any]] = []
         self.closing: list[tuple[Cell, list[Cell]]] = []
-        self.keys: set[str] = set()  # every label seen: the layout names its profile by them
+        # Every label of the form: the layout names its profile by them.
+        self.keys: set[str] = {c.key for c in self.cells if c.key}
 
     # -- helpers -----------------------------------------------------------------------------------------
 
@@ -270,8 +282,6 @@ class FormAssembler:
         while k < self.n:
             cell = self.cells[k]
             key = cell.key.rstrip(":")
-            if key:
-                self.keys.add(cell.key)
             if k == 0 and title_of(cell.text) is not None:
                 self._title(cell)
                 k += 1
@@ -389,7 +399,7 @@ class FormAssembler:
             cell = self.cells[k]
             key = cell.key.rstrip(":")
             if key and (m := funds_heading(key)):
-                if columns:
+                if columns and not AMOUNT_UNIT.search(key):
                     break
                 self.use(cell)
                 self._funds_heading(cell, m)
@@ -504,12 +514,15 @@ class FormAssembler:
         row: dict[str, Any] = {"location": (values[0] if values else label).where}
         for column, cell in placed.cells.items():
             self.use(cell)
-            if column in ("initial_budget", "budget", "executed"):
-                if kind_of(cell.text) != EMPTY:
-                    row[column] = field_of(cell)
-            elif column in ("weight", "execution_rate", "execution_score") and row_key == "total":
-                if kind_of(cell.text) != EMPTY:
-                    funds.setdefault(column, field_of(cell))
+            if column not in _FUNDS_COLUMN_NAMES or (row_key != "total" and column not in _MONEY):
+                continue
+            field = self.value(cell, label.text.rstrip(":：") + _FUNDS_COLUMN_NAMES[column])
+            if field is None or kind_of(field["raw"]) == EMPTY:
+                continue
+            if column in _MONEY:
+                row[column] = field
+            else:
+                funds.setdefault(column, field)
         for cell in placed.unplaced:
             self.use(cell)
             if kind_of(cell.text) != EMPTY:
@@ -547,7 +560,8 @@ class FormAssembler:
                     bounds[column] = v
         names = ["execution_weight" if n == "weight" else n for n in names]
         money = [n for n in names if n in ("initial_budget", "budget", "executed")]
-        if row_key != "total" and len([v for v in values if v.text.strip()]) <= len(money):
+        filled = [v for v in values if v.text.strip()]
+        if row_key != "total" and len(filled) <= len(money) and not any(v.glued for v in filled):
             names = money  # a source row's own weight, rate and score columns are dashes or left out
         placed = align.place(values, names, align.funds_check(bounds))
         if "execution_weight" in placed.cells:
@@ -621,6 +635,13 @@ class FormAssembler:
         goals = self.form["goals"]
         row = labels[0][1].row
         row_cells = [c for c in self.cells if c.row == row]
+        stop = k
+        while stop < self.n and not (
+            self.starts_section(self.cells[stop])
+            or match_prefix(self.cells[stop].key, INDICATOR_COLUMNS) in ("level1", "name")
+            or _header_key(self.cells[stop])
+        ):
+            stop += 1
         for part, label in labels:
             beside = [c for c in row_cells if c.col > label.last_col and c.key.rstrip(":") not in GOALS]
             if len(labels) == 1 and beside:
@@ -630,7 +651,7 @@ class FormAssembler:
                 cell = next(
                     (
                         c
-                        for c in self.cells[k:]
+                        for c in self.cells[k:stop]
                         if c.row != row
                         and c.overlaps(label.span)
                         and not (c.key and is_known_label(c.text))
@@ -647,11 +668,8 @@ class FormAssembler:
     # -- indicators ----------------------------------------------------------------------------------------
 
     def _indicators(self, k: int, headless: bool = False) -> int:
-        weight_cell = None
-        if not headless and (m := table_heading(self.cells[k].key)) is not None:
+        if not headless and table_heading(self.cells[k].key) is not None:
             self.use(self.cells[k])
-            if m.group(1):
-                weight_cell = (self.cells[k], m.group(1))
             k += 1
         columns: list[tuple[str, Cell]] = []
         while not headless and k < self.n:
@@ -667,10 +685,9 @@ class FormAssembler:
             self.use(cell)
             columns.append((column, cell))
             k += 1
-        if weight_cell is not None:
-            self.form["table_weight"] = field_of(weight_cell[0], weight_cell[1])
         columns = _ordered(columns)
-        end = self._table_end(k)
+        name_col = next((c.col for key, c in columns if key == "name"), 0)
+        end = self._table_end(k, name_col)
         block = self.cells[k:end]
         if block and block[0].col and columns and all(c.col for _, c in columns):
             self._rows_by_geometry(block, columns)
@@ -689,11 +706,16 @@ class FormAssembler:
             return parse_number(self.cells[k + 1].text)
         return None
 
-    def _table_end(self, k: int) -> int:
+    def _table_end(self, k: int, name_col: int = 0) -> int:
         while k < self.n:
             cell = self.cells[k]
             key = cell.key.rstrip(":")
-            if _is_total(cell) or key in CLOSING_LABELS or key in GRADE:
+            if name_col and cell.col >= name_col:
+                k += 1  # in the name column and right of it, a cell is a name or a value, whatever it says
+                continue
+            # "改进措施：…" inside a deviation note is the note's own heading; the closing block's label stands alone.
+            closing = key in CLOSING_LABELS and (key in (CONCLUSION, *NOTES) or not cell.key.endswith(":"))
+            if _is_total(cell) or closing or key in GRADE:
                 return k
             if key and (funds_heading(key) or key in GOALS or title_of(cell.text)) and not level1_of(key):
                 return k
@@ -743,6 +765,9 @@ class FormAssembler:
         just_level1 = False
         for cell in self._atoms(block):
             key = cell.key.rstrip(":")
+            if key and (table_heading(key) or INDICATOR_COLUMNS.get(key)) and not level1_of(key):
+                self.use(cell)  # the table's headings repeated on a new page
+                continue
             l1 = level1_of(key) if key else None
             l2 = level2_of(key) if key and l1 is None else None
             if l1 is not None and just_level1 and l1[1] is None and level2_of(key) is not None:
@@ -808,7 +833,7 @@ class FormAssembler:
     def _indicator(
         self, values: dict[str, Cell], level1: str, level2: str, own_level2: Cell | None, unsure: bool = False
     ) -> None:
-        texts = {c: normalize(cell.text) for c, cell in values.items()}
+        texts = {c: cell.key or normalize(cell.text) for c, cell in values.items()}
         formulas = any(cell.formula for cell in values.values())
         name = values.get("name")
         if not formulas and not any(t for c, t in texts.items() if c != "name") and (
@@ -821,10 +846,11 @@ class FormAssembler:
             return
         target_cells = [values[c] for c in _TARGET_PARTS if c in values and values[c].text.strip()]
         target_raw = "".join(c.text.strip() for c in target_cells)
+        target_key = "".join(texts[c] for c in _TARGET_PARTS if c in values)
         weight = texts.get("weight", "")
         if not formulas and (
             texts.get("name", "") in PLACEHOLDER_TOKENS
-            or (normalize(target_raw) in PLACEHOLDER_TOKENS and weight in PLACEHOLDER_TOKENS | {""}
+            or (target_key in PLACEHOLDER_TOKENS and weight in PLACEHOLDER_TOKENS | {""}
                 and texts.get("actual", "") in PLACEHOLDER_TOKENS | {""}
                 and texts.get("score", "") in PLACEHOLDER_TOKENS | {""})
         ):  # fmt: skip
@@ -979,7 +1005,10 @@ class FormAssembler:
                     continue
             self.unread.append(field_of(cell))
         self.form["unread"] = self.unread
-        self.form["label_keys"] = sorted(self.keys)
+        from ziping.profiles import detect_profile
+
+        if hint := detect_profile({k.rstrip(":") for k in self.keys}):
+            self.form["profile_hint"] = hint
 
 
 def _compound(label: str) -> tuple[str, ...] | None:

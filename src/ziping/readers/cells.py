@@ -74,7 +74,10 @@ def joined_where(cells: list[Cell]) -> dict[str, Any]:
     lines = [c.where["line"] for c in cells if c.where.get("line") is not None]
     ends = [c.where.get("end_line") or c.where["line"] for c in cells if c.where.get("line") is not None]
     low, high = min(lines), max(ends)
-    return {"line": low, "end_line": high if high != low else None}
+    where: dict[str, Any] = {"line": low, "end_line": high if high != low else None}
+    if high == low and first.get("column") is not None:
+        where["column"] = first["column"]  # one long line: where the first of them starts
+    return where
 
 
 def field_of(cell: Cell, text: str | None = None) -> dict[str, Any]:
@@ -108,6 +111,7 @@ _UNIT_WORDS = (
     r"元/人、天|元/人|TB|GB|万)"
 )
 _NUMBER_RE = re.compile(rf"^[+-]?{_NUM}$")
+_POINTS_RE = re.compile(rf"^{_NUM}分$")  # a score written with its unit: "10分"
 _PERCENT_RE = re.compile(rf"^[+-]?{_NUM}\s?%(?:\(百分比\))?$")
 _AMOUNT_RE = re.compile(rf"^{_NUM}\s?(?:万元|亿元|元|万)$")
 _QUANTITY_RE = re.compile(rf"^(?:约|共)?{_NUM}\s?(?:余|多)?{_UNIT_WORDS}(?:以上|以内|以下|内)?$")
@@ -119,6 +123,7 @@ _DATE_RE = re.compile(
 )
 _UNIT_RE = re.compile(rf"^(?:%|%\(百分比\)|百分比|{_UNIT_WORDS}|[\u4e00-\u9fff]{{1,2}}/[\u4e00-\u9fff]{{1,2}})$")
 _WORD_MAX = 12
+_LOOK_ALIKE = frozenset("OolI|.,%分 ")  # what OCR makes of 0 and 1
 
 
 @lru_cache(maxsize=1 << 14)
@@ -128,7 +133,7 @@ def kind_of(text: str) -> str:
     if t in _EMPTY:
         return EMPTY
     t = t.replace("％", "%").replace("，", ",")
-    if _NUMBER_RE.match(t):
+    if _NUMBER_RE.match(t) or _POINTS_RE.match(t):
         return NUMBER
     if _PERCENT_RE.match(t):
         return PERCENT
@@ -144,6 +149,12 @@ def kind_of(text: str) -> str:
         return DATE
     if _UNIT_RE.match(t):
         return UNIT
+    if len(t) <= 24 and (any(c.isdigit() for c in t) or set(t) <= _LOOK_ALIKE):
+        from ziping.values import parse_number
+
+        # OCR's look-alikes and stray spaces ("l00%", "1 350 000") are still a number.
+        if parse_number(t) is not None:
+            return PERCENT if "%" in t else NUMBER
     return WORD if len(t) <= _WORD_MAX and not any(p in t for p in "。；;") else TEXT
 
 

@@ -3,9 +3,9 @@
 Each table of the document becomes rows of grid cells (a horizontally merged cell once, with its
 last column; a vertically merged cell once, in its first row: where Word keeps the text), named
 by table, row and grid column ("表格2", "R5C3"). The tables that hold form labels are stacked in
-document order and read by the same label logic as a worksheet (`grid.py`), so a form split into
-a header table and an indicator table is one form, and several forms in one document are several.
-A paragraph that is a 项目支出绩效自评表 title starts a new form. Every other paragraph, and every
+document order with the title paragraphs between them and read by the one assembler, so a form
+split into a header table and an indicator table is one form, and several forms in one document
+are several. A paragraph that is a form's title starts a new form. Every other paragraph, and every
 table without form labels (a 自评报告's narrative, its own tables), is kept as the form's
 `context` for the LLM checks and is never read as a field.
 """
@@ -18,43 +18,30 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from ziping.readers import ReadResult
-from ziping.readers.grid import Cell, Row, form_starts, forms_result, read_form
+from ziping.readers.assemble import FormAssembler, form_starts
+from ziping.readers.cells import Cell
+from ziping.readers.grid import forms_result
 from ziping.readers.labels import (
-    FORM_HEADING,
     FUNDS_COLUMNS,
     HEADER,
     INDICATOR_COLUMNS,
     LEVEL2_NAMES,
     TOTAL,
+    YEAR_LINE,
     level1_of,
     match_exact,
     match_prefix,
     normalize,
     split_label,
+    title_of,
 )
 from ziping.readers.xlsx import WorkbookError, open_office_zip
 
-# A title paragraph is short; a sentence that merely mentions the form ("现将项目支出绩效自评表报送如下。") is not one.
-_TITLE_MAX = 40
-_SENTENCE_END = ("。", ";", ",", ":", "!", "?")
 # Headings that only a form's table carries: a table with one of them is read as (part of) a form.
 _FORM_COLUMNS = {"budget", "executed", "name", "target", "actual"}
 _DOCUMENT = ("文档", "the document")
-# "（2022年度）" printed under the title; the year in a title ("2023年度项目支出绩效自评表").
-_YEAR_LINE = re.compile(r"\(?(?:\d{4})年度?\)?")
-_YEAR_IN_TITLE = re.compile(r"(\d{4})年度?")
 # A table continued on the next page is announced; the words are not narrative.
 _CONTINUED = {"续表", "(续表)", "续上表", "(续上表)"}
-
-
-@dataclass(slots=True)
-class _Segment:
-    """Form tables after one title paragraph (or before the first): one form or several."""
-
-    title_seq: int | None
-    year: dict[str, Any] | None = None  # from the title ("2023年度项目支出绩效自评表") or the line under it
-    rows: list[Row] = field(default_factory=list)
-    row_seq: list[int] = field(default_factory=list)  # the document position of each row's table
 
 
 def read_docx(data: bytes, source: str) -> ReadResult:
@@ -90,52 +77,48 @@ def _blocks(document) -> list[tuple[str, int, Any]]:
         if isinstance(item, Table):
             tables += 1
             rows = _rows(item, f"表格{tables}")
-            if any(_is_anchor(cell.text) for _, cells in rows for cell in cells):
+            if any(_is_anchor(cell.text) for cell in rows):
                 blocks.append(("table", seq, rows))
             elif rows:  # a table of the report's own (staff list, spending detail): context
-                blocks.append(("text", seq, "\n".join(" | ".join(c.text for c in cells) for _, cells in rows)))
+                lines: dict[int, list[str]] = {}
+                for cell in rows:
+                    lines.setdefault(cell.row, []).append(cell.text)
+                blocks.append(("text", seq, "\n".join(" | ".join(texts) for texts in lines.values())))
             continue
         paragraphs += 1
         if not (text := item.text.strip()) or normalize(text) in _CONTINUED:
             continue
-        if _is_title(text):
-            blocks.append(("title", seq, (text, paragraphs)))
-        elif _YEAR_LINE.fullmatch(normalize(text)):
-            blocks.append(("year", seq, (text, paragraphs)))
+        where = {"sheet": f"正文第{paragraphs}段"}
+        if title_of(text) is not None:
+            blocks.append(("title", seq, Cell(text, where)))
+        elif YEAR_LINE.fullmatch(normalize(text)):
+            blocks.append(("year", seq, Cell(text, where)))
         else:
             blocks.append(("text", seq, text))
     return blocks
 
 
-def _rows(table, sheet: str) -> list[Row]:
+def _rows(table, sheet: str) -> list[Cell]:
     """A table's cells with text, by grid position; merged cells once, where Word keeps their text."""
     from docx.table import _Cell
 
-    rows: list[Row] = []
+    cells: list[Cell] = []
     for r, tr in enumerate(table._tbl.tr_lst, start=1):
         col = tr.grid_before + 1
-        cells: list[Cell] = []
         for tc in tr.tc_lst:
             span = tc.grid_span
             # A vMerge="continue" cell is the same cell as the one above: its text, if any, is not shown by Word.
             if tc.vMerge != "continue" and (text := _Cell(tc, table).text.strip()):
-                cells.append(Cell(r, col, col + span - 1, f"R{r}C{col}", text, sheet=sheet))
+                cells.append(Cell(text, {"sheet": sheet, "cell": f"R{r}C{col}"}, r, col, col + span - 1))
             col += span
-        if cells:
-            rows.append((r, cells))
-    return rows
-
-
-def _is_title(text: str) -> bool:
-    key = normalize(text)
-    return FORM_HEADING in key and len(key) <= _TITLE_MAX and not key.endswith(_SENTENCE_END)
+    return cells
 
 
 def _is_anchor(text: str) -> bool:
     """A label only a form's table holds."""
     key = normalize(text)
     return (
-        key.endswith(FORM_HEADING)
+        title_of(text) is not None
         or match_exact(text, HEADER) is not None
         or split_label(text) is not None
         or match_prefix(text, INDICATOR_COLUMNS) in _FORM_COLUMNS
@@ -148,41 +131,38 @@ def _is_anchor(text: str) -> bool:
 
 
 def _forms(blocks: list[tuple[str, int, Any]], source: str) -> list[dict[str, Any]]:
-    segments: list[_Segment] = []
+    """The document's titles and form tables as one run of cells (rows numbered through the document), read
+    into forms; the rest of the document is each form's context."""
+    cells: list[Cell] = []
+    seqs: list[int] = []
     texts: list[tuple[int, str]] = []
-    for kind, seq, content in blocks:
-        if kind == "title":
-            segments.append(_Segment(seq, _year(*content)))
-        elif kind == "year" and segments and not segments[-1].rows and segments[-1].year is None:
-            segments[-1].year = _year(*content)  # "（2022年度）" under the title
-        elif kind in ("text", "year"):
-            texts.append((seq, content if kind == "text" else content[0]))
-        else:
-            if not segments:
-                segments.append(_Segment(None))
-            segments[-1].rows.extend(content)
-            segments[-1].row_seq.extend([seq] * len(content))
-    parts: list[tuple[int, list[Row], dict | None]] = []  # (where the form starts in the document, its rows, year)
-    for segment in segments:
-        if not segment.rows:
-            continue  # a title with no table after it: a heading in the narrative
-        starts = form_starts(segment.rows)
-        if segment.title_seq is not None and (not starts or starts[0] != 0):
-            starts = [0, *starts]  # the title paragraph opens the form, whatever its first table holds
-        for k, start in enumerate(starts):
-            stop = starts[k + 1] if k + 1 < len(starts) else len(segment.rows)
-            titled = k == 0 and segment.title_seq is not None
-            opened = segment.title_seq if titled else segment.row_seq[start]
-            parts.append((opened, segment.rows[start:stop], segment.year if titled else None))
+    row = 0
+    for k, (kind, seq, content) in enumerate(blocks):
+        if kind == "year" and not (k and blocks[k - 1][0] == "title"):
+            kind, content = "text", content.text
+        if kind == "text":
+            texts.append((seq, content))
+            continue
+        if kind in ("title", "year"):
+            row += 1
+            content.row = row
+            cells.append(content)
+            seqs.append(seq)
+            continue
+        base = row
+        for cell in content:
+            cell.row += base
+            row = max(row, cell.row)
+            cells.append(cell)
+            seqs.append(seq)
+    starts = form_starts(cells)
     forms = []
-    for index, (_, rows, year) in enumerate(parts, start=1):
-        form = read_form("", rows, source, index, _region)
-        if year is not None and "year" not in form["header"]:
-            form["header"]["year"] = year
-        forms.append(form)
+    for k, start in enumerate(starts):
+        stop = starts[k + 1] if k + 1 < len(starts) else len(cells)
+        forms.append(FormAssembler(cells[start:stop], source, k + 1, _region).read())
     # The narrative before the first form concerns every form; text after a form's start is that form's.
-    opened_at = [opened for opened, _, _ in parts]
-    for form, (opened, _, _) in zip(forms, parts):
+    opened_at = [seqs[start] for start in starts]
+    for form, opened in zip(forms, opened_at):
         later = [s for s in opened_at if s > opened]
         until = min(later) if later else None
         own = [t for seq, t in texts if (seq < opened_at[0]) or (opened <= seq and (until is None or seq < until))]
@@ -191,18 +171,16 @@ def _forms(blocks: list[tuple[str, int, Any]], source: str) -> list[dict[str, An
     return forms
 
 
-def _year(text: str, paragraph: int) -> dict[str, Any] | None:
-    """The year a title paragraph or the line under it gives, as a header field located at that paragraph."""
-    if not (m := _YEAR_IN_TITLE.search(normalize(text))):
-        return None
-    return {"raw": m.group(1), "location": {"sheet": f"正文第{paragraph}段"}}
-
-
-def _region(_: str, rows: list[Row]) -> dict[str, str]:
+def _region(cells) -> dict[str, Any]:
     """A form's place: its table and rows (R1C1:R28C8), or the tables it spans (表格1–2)."""
-    cells = [c for _, row in rows for c in row]
-    tables = list(dict.fromkeys(c.sheet for c in cells if c.sheet))
+    grid = [c for c in cells if c.col]
+    tables = list(dict.fromkeys(c.where["sheet"] for c in grid))
+    if not tables:
+        return {"sheet": cells[0].where.get("sheet")}
     if len(tables) > 1:
         return {"sheet": f"{tables[0]}–{tables[-1].removeprefix('表格')}"}
-    left, right = min(c.col for c in cells), max(c.last_col for c in cells)
-    return {"sheet": tables[0], "cell": f"R{cells[0].row}C{left}:R{cells[-1].row}C{right}"}
+    first, last = grid[0], grid[-1]
+    left, right = min(c.col for c in grid), max(c.last_col for c in grid)
+    first_row = first.where["cell"].split("C")[0]
+    last_row = last.where["cell"].split("C")[0]
+    return {"sheet": tables[0], "cell": f"{first_row}C{left}:{last_row}C{right}"}

@@ -158,5 +158,5 @@ def _words(text: str, cell: Cell) -> list[Cell]:
     if not text:
         return []
     if (m := _DOUBLED.match(text)) and len(text) >= 2:
-        return [Cell(m.group(1), cell.where, cell.row), Cell(m.group(1), cell.where, cell.row)]
+        return [Cell(m.group(1), cell.where, cell.row, glued=True), Cell(m.group(1), cell.where, cell.row, glued=True)]
     return [Cell(text, cell.where, cell.row, glued=True)]

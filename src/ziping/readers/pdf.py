@@ -17,7 +17,8 @@ import unicodedata
 from typing import TYPE_CHECKING, Any
 
 from ziping.model import Form
-from ziping.readers.text import PLACEHOLDER_TOKENS, read_text
+from ziping.readers.labels import PLACEHOLDER_TOKENS
+from ziping.readers.text import read_text
 
 if TYPE_CHECKING:
     from ziping.readers import ReadResult

@@ -14,10 +14,11 @@ import re
 from dataclasses import dataclass, field
 
 from ziping.readers import align
-from ziping.readers.cells import COMPARATOR, EMPTY, NUMBER, PERCENT, TEXT, UNIT, WORD, Cell, joined, kind_of
+from ziping.readers.cells import COMPARATOR, COMPARE, EMPTY, NUMBER, PERCENT, TEXT, UNIT, WORD, Cell, joined, kind_of
 
 MAX_VALUES = 12  # cells after a row's name: a row holds at most a dozen
-NAME_EXTRA = 0.3  # per extra piece of a name that ran together with numbers in it ("5000吨稻谷、500吨…")
+NAME_EXTRA = 0.1  # per extra piece of a name that ran together with numbers in it ("5000吨稻谷、500吨…")
+ROW_COST = 0.2  # every row: of two cuts that read alike, the one with fewer rows
 MAX_NAME_PIECES = 5
 _NUMBERED = re.compile(r"^(?:指标\s*\d+\s*[:：.、]?|[★☆])")
 
@@ -57,7 +58,9 @@ def _name_cost(cells: list[Cell]) -> float:
         return align.INF
     if len(cells) == 1:
         return align.fit("name", last, cells[0].text)
-    if not all(c.glued for c in cells):
+    # A name that ran together with numbers in it ("5000吨稻谷、500吨成品粮储备到位率") holds quantities, never
+    # a target or a rate.
+    if not all(c.glued for c in cells) or any(kind_of(c.text) in (COMPARE, COMPARATOR, PERCENT) for c in cells):
         return align.INF
     return NAME_EXTRA * (len(cells) - 1)
 
@@ -67,15 +70,15 @@ def _merged(cells: list[Cell]) -> Cell:
     return joined(cells, text)
 
 
-def _values(cells: list[Cell]) -> list[Cell]:
-    """Words of free text at the end of a row (a note split at its spaces) become one cell again."""
+def _note_merged(cells: list[Cell]) -> list[Cell] | None:
+    """The row with the free text at its end as one cell: a note split at its spaces, or at a 改进措施： inside it."""
     end = len(cells)
     while end > 0 and kind_of(cells[end - 1].text) in (TEXT, WORD):
         end -= 1
     tail = cells[end:]
     if len(tail) > 1:
-        return [*cells[:end], _merged(tail)]
-    return cells
+        return [*cells[:end], joined(tail, " ".join(c.text.strip() for c in tail))]
+    return None
 
 
 def _join_targets(cells: list[Cell]) -> tuple[list[Cell], Cell | None]:
@@ -127,15 +130,19 @@ def segment(cells: list[Cell], layout: list[str]) -> Segmented:
             for j in range(i + q, min(n, i + q + MAX_VALUES) + 1):
                 if j > i + q and forced[j - 1]:
                     break
-                values = _values(cells[i + q : j])
+                values = cells[i + q : j]
                 unit = None
                 if parts:
                     values, unit = _join_targets(values)
                 placed = align.place(values, layout, check) if values else align.Placement(cost=_skip_all(layout))
+                if "note" in layout and (merged := _note_merged(values)) is not None:
+                    as_note = align.place(merged, layout, check)
+                    if as_note.cost < placed.cost:
+                        placed = as_note
                 if values and not placed.cells and placed.unplaced:
                     continue
                 placements[(i, q, j)] = (placed, unit)
-                _relax(best, j, base + name_cost + placed.cost, [*path, (i, q, j)])
+                _relax(best, j, base + ROW_COST + name_cost + placed.cost, [*path, (i, q, j)])
     out = Segmented()
     if best[n] is None:
         out.unplaced = list(cells)

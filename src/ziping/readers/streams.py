@@ -45,19 +45,20 @@ MAX_LINE_WORDS = 40  # a line of more words is a form flattened onto it: words g
 _PINYIN = re.compile(r"(?<=[\u3400-\u9fff])\((?=[a-zü]*[āáǎàēéěèīíǐìōóǒòūúǔùǖǘǚǜ])[a-zāáǎàēéěèīíǐìōóǒòūúǔùǖǘǚǜü]{1,7}\)")
 # Page furniture: never a field, wherever it stands.
 _FURNITURE = re.compile(
-    r"由会员分享|可在线阅读|请在.{0,40}上搜索|发布时间[:：]|发布日期[:：]|发文日期[:：]|浏览次数|【?字体[:：]|"
-    r"索引号[:：]|发布机构[:：]|公开方式[:：]|主题\s*词[:：]|主题分类[:：]|统一登记号[:：]|信息时效性[:：]|"
-    r"您现在所在的位置|今天是[:：]|微信公[众眾]号|^文本内容[:：]?$|详情见附件|^政府信息公开$|^最新[资資][讯訊]$|"
-    r"^时间[:：]|^時間[:：]|\d{4}-\d\d-\d\dT\d\d:\d\d|^附件\d*[:：]?$|^【?打印】?$|^\[\s*\]$|^【关闭】$|^分享到|"
-    r"\.(?:docx?|xlsx?|pdf|wps)》?$|填报日期[:：]|单位领导审签|^\(盖章\)$|^来源[:：]|^字号[:：]?$|https?://|^#\s*source:"
+    r"由会员分享|可在线阅读.{0,80}请在|^(?:发布时间|发布日期|发文日期|浏览次数|【?字体|索引号|发布机构|公开方式|主题\s*词|"
+    r"主题分类|统一登记号|信息时效性|今天是|时间|時間|来源|來源|文本内容|字号|分享到|填报日期|单位领导审签)[:：]|"
+    r"^您现在所在的位置|^详情见附件|^政府信息公开$|^最新[资資][讯訊]$|\d{4}-\d\d-\d\dT\d\d:\d\d|^附件\d*[:：]?$|"
+    r"^【?打印】?$|^\[\s*\]$|^【关闭】$|\.(?:docx?|xlsx?|pdf|wps)》?$|^\(盖章\)$|https?://|^#\s*source:"
 )
 # A page marker of a document-sharing site, at the start of each page's text: "1、", "2、" …
 _PAGE_MARKER = re.compile(r"^(\d{1,3})、")
 # A word that only qualifies the label before it: "项目支出绩效自评表 (2022年度)", "项目资金 (万元)", "(50)".
 _QUALIFIER = re.compile(r"^\(?[^()（）]{0,12}[)）]$|^[（(][^()（）]{1,12}[)）]$")
 _WORD = re.compile(r"\S+")
-_CJK_DIGIT = re.compile(r"[\u4e00-\u9fff][\d≥≤=<>]|\d[\u4e00-\u9fff]")
-_CJK_SPACE_DIGIT = re.compile(r"[\u4e00-\u9fff]\s+[\d≥≤=<>]|\d\s+[\u4e00-\u9fff]")
+_COMMON_LABEL = re.compile(
+    r"项目名称|主管部门|实施单位|年度资金总额|一级指标|二级指标|三级指标|年度指标值|实际完成值|全年实际值|产出指标|效益指标|"
+    r"满意度指标|数量指标|质量指标|时效指标|成本指标|社会效益指标|可持续影响指标|服务对象满意度指标|全年预算数|全年执行数"
+)
 _JOIN_MAX = 4  # cells joined into one label at most
 _PIECE_MAX = 7  # characters: a label broken over lines breaks into short pieces
 
@@ -67,9 +68,13 @@ def clean(text: str) -> str:
     return _PINYIN.sub("", text) if "(" in text else text
 
 
+_FURNITURE_MAX = 200  # characters: furniture is a banner or a line of metadata, never a paragraph of the form
+
+
 def is_furniture(text: str) -> bool:
     """A piece of the page around the form, not of the form."""
-    return bool(_FURNITURE.search(text.strip()))
+    text = text.strip()
+    return len(text) <= _FURNITURE_MAX and bool(_FURNITURE.search(text))
 
 
 def shape(text: str) -> str:
@@ -85,8 +90,15 @@ def shape(text: str) -> str:
     short = sum(1 for ln in lines if len(ln.split()) <= 3)
     if apart * 2 >= len(lines) and short * 4 >= len(lines) * 3 and len(lines) >= 10:
         return "lines"
-    glued, spaced = len(_CJK_DIGIT.findall(text)), len(_CJK_SPACE_DIGIT.findall(text))
-    if glued >= 10 and glued > 2 * spaced:
+    # Labels run straight into what follows them ("项目名称中江县", "得分年度资金总额") where separators were lost.
+    run_on = spaced = 0
+    for m in _COMMON_LABEL.finditer(text):
+        after = text[m.end() : m.end() + 1]
+        if not after or after.isspace() or after in "|:：(（)）,，、;；。":
+            spaced += 1
+        else:
+            run_on += 1
+    if run_on >= 5 and run_on * 5 >= (run_on + spaced) * 3:
         return "glued"
     return "words"
 
@@ -146,7 +158,7 @@ def _per_line(text: str) -> list[Cell]:
 def _words(text: str) -> list[Cell]:
     cells: list[Cell] = []
     for number, line in enumerate(text.splitlines(), start=1):
-        if not line.strip() or is_furniture(line) and len(line) < 200:
+        if not line.strip() or is_furniture(line):
             continue
         long_line = len(line.split()) >= MAX_LINE_WORDS
         for match in _WORD.finditer(line):
@@ -179,7 +191,7 @@ def _glued(text: str) -> list[Cell]:
     cells: list[Cell] = []
     for number, line in enumerate(lines, start=1):
         stripped = line.strip()
-        if not stripped or is_furniture(stripped) and len(stripped) < 200:
+        if not stripped or is_furniture(stripped):
             continue
         if number - 1 in paged:
             stripped = _PAGE_MARKER.sub("", stripped, count=1)
@@ -248,7 +260,7 @@ _LEADING = re.compile(
 
 
 # A word that is a name with its value run on ("科目调整次数≤10次", "足额保障率=100%"): glued.
-_RUN_ON_VALUE = re.compile(r"^.*[\u4e00-\u9fff)）](?:(?:≥|≤|=|<|>|≧|≦|﹦)\s*\d[\d.,]*\S{0,4}|\d[\d.,]*%)$")
+_RUN_ON_VALUE = re.compile(r"^.*[\u4e00-\u9fff)）](?:≥|≤|=|<|>|≧|≦|﹦)\s*\d[\d.,]*\S{0,4}$")
 
 
 def _split_leading_labels(cells: list[Cell]) -> list[Cell]:

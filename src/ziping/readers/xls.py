@@ -2,7 +2,7 @@
 
 Older budget systems still export .xls. Cells are rendered as Excel shows them (the same number
 formats as XLSX, dates as 2023年12月31日) and merged ranges are read from their top-left cell, so a
-form gives the same fields as its .xlsx twin; the label logic is the shared one in `grid.py`.
+form gives the same fields as its .xlsx twin; the labels are read by the one assembler (`assemble.py`).
 """
 
 from __future__ import annotations
@@ -11,7 +11,8 @@ import io
 from typing import Any
 
 from ziping.readers import ReadResult
-from ziping.readers.grid import Cell, Row, column_letter, forms_result, read_sheets
+from ziping.readers.cells import Cell
+from ziping.readers.grid import forms_result, read_sheets, sheet_cell
 from ziping.readers.xlsx import OLE_MAGIC, WorkbookError, is_encrypted_package, render
 
 
@@ -24,7 +25,7 @@ def read_xls(data: bytes, source: str) -> ReadResult:
     return forms_result(source, read_sheets(sheets, source))
 
 
-def load_xls(data: bytes) -> list[tuple[str, list[Row]]]:
+def load_xls(data: bytes) -> list[tuple[str, list[Cell]]]:
     """Each sheet's non-empty cells, row by row; every way a file can fail to open is a WorkbookError."""
     if is_encrypted_package(data):
         raise WorkbookError(
@@ -62,24 +63,20 @@ def _corrupt(exc: Exception) -> WorkbookError:
     )
 
 
-def _rows(book: Any, sheet: Any) -> list[Row]:
+def _rows(book: Any, sheet: Any) -> list[Cell]:
     import xlrd
 
     merged = sheet.merged_cells  # (first row, row after, first col, col after), 0-based
     merged_last_col = {(rlo, clo): chi for rlo, _, clo, chi in merged}  # col after, as a 1-based column, is the last
-    rows: list[Row] = []
+    cells: list[Cell] = []
     for r in range(sheet.nrows):
-        cells: list[Cell] = []
         for c in range(sheet.row_len(r)):
             if sheet.cell_type(r, c) in (xlrd.XL_CELL_EMPTY, xlrd.XL_CELL_BLANK):
                 continue
             if not (text := _text(book, sheet, r, c)) or _hidden_by_merge(merged, r, c):
                 continue
-            coord = f"{column_letter(c + 1)}{r + 1}"
-            cells.append(Cell(r + 1, c + 1, merged_last_col.get((r, c), c + 1), coord, text))
-        if cells:
-            rows.append((r + 1, cells))
-    return rows
+            cells.append(sheet_cell(sheet.name, r + 1, c + 1, merged_last_col.get((r, c), c + 1), text))
+    return cells
 
 
 def _hidden_by_merge(merged: list[tuple[int, int, int, int]], r: int, c: int) -> bool:

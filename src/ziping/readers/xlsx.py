@@ -6,7 +6,7 @@ block) to the next. Inside it the reader finds the funds table by its column hea
 column headings (三级指标, 年度指标值 …) and the 总分 row; every value is taken from the cell that
 lines up with its label, so added rows, shifted columns and merged cells do not move anything.
 Merged cells are read from their top-left cell, the one that holds the text. This module opens the
-workbook and renders its cells; the label logic, shared with XLS and Word, is in `grid.py`.
+workbook and renders its cells; the labels are read by the one assembler (`assemble.py`).
 """
 
 from __future__ import annotations
@@ -20,7 +20,8 @@ from decimal import ROUND_HALF_UP, Decimal
 from typing import Any
 
 from ziping.readers import MAX_BYTES, ReadResult
-from ziping.readers.grid import Cell, Row, forms_result, read_sheets
+from ziping.readers.cells import Cell
+from ziping.readers.grid import forms_result, read_sheets, sheet_cell
 
 MAX_UNZIPPED = 200 * 1024 * 1024  # a zip bomb is refused before openpyxl inflates it
 ZIP_MAGIC = b"PK\x03\x04"
@@ -58,7 +59,7 @@ def is_encrypted_package(data: bytes) -> bool:
     return data.startswith(OLE_MAGIC) and "EncryptedPackage".encode("utf-16-le") in data
 
 
-def _load(data: bytes) -> list[tuple[str, list[Row]]]:
+def _load(data: bytes) -> list[tuple[str, list[Cell]]]:
     """Each sheet's non-empty cells, row by row; every way a file can fail to open is a WorkbookError."""
     if len(data) > MAX_BYTES:
         raise WorkbookError(
@@ -147,20 +148,19 @@ def _uncached_formula_sources(archive: zipfile.ZipFile, data: bytes) -> dict[tup
     return found
 
 
-def _sheets(data: bytes, formulas: dict[tuple[str, str], str]) -> list[tuple[str, list[Row]]]:
+def _sheets(data: bytes, formulas: dict[tuple[str, str], str]) -> list[tuple[str, list[Cell]]]:
     workbook = _open(data, data_only=True)
-    out: list[tuple[str, list[Row]]] = []
+    out: list[tuple[str, list[Cell]]] = []
     for ws in workbook.worksheets:
         merged_last_col = {(r.min_row, r.min_col): r.max_col for r in ws.merged_cells.ranges}
-        rows: dict[int, list[Cell]] = {}
+        cells: list[Cell] = []
         for (r, c), cell in ws._cells.items():  # only the cells the file holds, not the whole used range
             formula = formulas.get((ws.title, cell.coordinate)) if cell.value is None else None
             text = render(cell.value, cell.number_format)
             if not text and formula is None:
                 continue
-            last_col = merged_last_col.get((r, c), c)
-            rows.setdefault(r, []).append(Cell(r, c, last_col, cell.coordinate, text, formula))
-        out.append((ws.title, [(r, sorted(rows[r], key=lambda x: x.col)) for r in sorted(rows)]))
+            cells.append(sheet_cell(ws.title, r, c, merged_last_col.get((r, c), c), text, formula))
+        out.append((ws.title, sorted(cells, key=lambda x: (x.row, x.col))))
     return out
 
 
