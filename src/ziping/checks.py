@@ -98,6 +98,9 @@ class Checker:
         """Run every selected rule on one form."""
         fig = figures(form, self.profile_for(form))
         found = [rule.finding(hit) for rule in self.form_rules for hit in rule.check(form, fig)]
+        if form.unsure:
+            # What the reader could read more than one way is never the ground of a finding.
+            found = [f for f in found if REGISTRY[f.code].speaks_on(f, form.unsure)]
         found.sort(key=lambda f: f.sort_key)
         return FormResult(form, fig, found)
 

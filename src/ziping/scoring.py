@@ -252,12 +252,35 @@ def score_precision(form: Form) -> dict[str, int]:
     return {"scores": 2 if scores is None else scores, "execution_rate": 2 if rate is None else rate}
 
 
-def execution_rate(form: Form) -> float | None:
-    """全年执行数 / 全年预算数 × 100, exactly."""
-    total = form.funds.total
-    if total is None:
+def source_sums(form: Form) -> tuple[float, float] | None:
+    """全年预算数 and 全年执行数 summed over the source rows (财政拨款, 上年结转, 其他资金), where any is filled."""
+    funds = form.funds
+    rows = [row for row in (funds.fiscal, funds.carryover, funds.other) if row is not None]
+    budgets = [num(row.budget) for row in rows if row.budget is not None]
+    executed = [num(row.executed) for row in rows if row.executed is not None]
+    if not budgets or not executed or None in budgets or None in executed:
         return None
-    budget, executed = num(total.budget), num(total.executed)
+    return sum(budgets), sum(executed)  # type: ignore[arg-type]
+
+
+def total_left_unfilled(form: Form) -> tuple[float, float] | None:
+    """The source rows' sums where the 年度资金总额 row holds nothing but zeros (or nothing) while the sources
+    below it are filled: the total was never summed, and the sources are what the form really says."""
+    total = form.funds.total
+    for part in ("budget", "executed"):
+        field = getattr(total, part) if total is not None else None
+        if field is not None and field.value != 0:
+            return None  # a number other than 0, or text that is no number: the total row says something
+    sums = source_sums(form)
+    return sums if sums is not None and sums[0] > 0 else None
+
+
+def execution_rate(form: Form) -> float | None:
+    """全年执行数 / 全年预算数 × 100, exactly: from the total row, or from its sources where it was left unfilled."""
+    total = form.funds.total
+    budget, executed = (num(total.budget), num(total.executed)) if total is not None else (None, None)
+    if (budget is None or budget <= 0) and (sums := total_left_unfilled(form)) is not None:
+        budget, executed = sums
     if budget is None or executed is None or budget <= 0:
         return None
     return executed / budget * 100

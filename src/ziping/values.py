@@ -669,7 +669,7 @@ _QUANTITY_WORD = re.compile("数|量|规模|面积|长度|里程")
 _DIRECTION = {"ge": ("at_least", False), "gt": ("at_least", True), "le": ("at_most", False), "lt": ("at_most", True)}
 
 
-def _infer_direction(name: str, category: str) -> str:
+def _infer_direction(name: str, category: str, unit: str | None = None) -> str:
     """The direction a bare target number means, from what the indicator measures."""
     if _BAD_RATE.search(name):
         return "at_most"
@@ -682,7 +682,8 @@ def _infer_direction(name: str, category: str) -> str:
     if _QUANTITY_WORD.search(name):
         return "at_least"
     if "时效" in category:
-        return "at_most"
+        # A duration (48小时) is a ceiling; a share done on time (当期完成 90%) is a floor.
+        return "at_least" if unit == "%" else "at_most"
     if "数量" in category or "满意" in category:
         return "at_least"
     return "equal"
@@ -813,7 +814,7 @@ def parse_target(text: str, name: str = "", category: str = "") -> Target:
     elif cmp in ("eq", "approx"):
         kind, strict = "equal", False
     else:
-        kind, strict = _infer_direction(name, category), False
+        kind, strict = _infer_direction(name, category, unit), False
     if kind == "at_least":
         return Target(kind=kind, low=value, strict=strict, unit=unit, text=t)
     if kind == "at_most":

@@ -91,8 +91,10 @@ def fit(column: str, cell_kind: str, text: str) -> float:
         value = _number(text)
         if value is None or value > MAX_WEIGHT:
             return INF
-    if cost < INF and column == "execution_weight" and cell_kind == NUMBER and not text.rstrip("0").endswith((".", ".5")):
-        cost += 0.5 if "." in text else 0.0  # budget execution is worth whole points: 10, 20, 15
+    if cost < INF and column == "execution_weight" and cell_kind == NUMBER:
+        # Budget execution is worth whole points (10, 20, 15), and something.
+        value = _number(text)
+        cost += 1.0 if not value else 0.5 if value != int(value) else 0.0
     if cost < INF and cell_kind == PERCENT:
         value = _number(text.split("(")[0])
         if value is None or value > MAX_PERCENT:

@@ -205,6 +205,7 @@ class FormAssembler:
         }
         self.unread: list[dict[str, Any]] = []
         self.closing: list[tuple[Cell, list[Cell]]] = []
+        self.whole_department = False  # a 部门整体支出绩效自评表: about a department, not a project
         # Every label of the form: the layout names its profile by them.
         self.keys: set[str] = {c.key for c in self.cells if c.key}
 
@@ -309,6 +310,12 @@ class FormAssembler:
                 k = self._header(k)
         self._place_closing()
         self._leftovers()
+        header = self.form["header"]
+        if self.whole_department and "project_name" not in header:
+            # A 部门整体支出 form evaluates a department, not a project: the department is what it is about.
+            unit = header.get("implementing_unit") or header.get("budget_unit")
+            if unit is not None:
+                header["project_name"] = dict(unit)
         return self.form
 
     def _starts_inside_table(self) -> bool:
@@ -325,6 +332,7 @@ class FormAssembler:
 
     def _title(self, cell: Cell) -> None:
         self.use(cell)
+        self.whole_department = "整体支出" in cell.key
         if m := YEAR_IN_TITLE.search(cell.key):
             self.form["header"].setdefault("year", field_of(cell, m.group(1)))
 
@@ -560,7 +568,7 @@ class FormAssembler:
                     bounds[column] = v
         names = ["execution_weight" if n == "weight" else n for n in names]
         money = [n for n in names if n in ("initial_budget", "budget", "executed")]
-        filled = [v for v in values if v.text.strip()]
+        filled = [v for v in values if kind_of(v.text) != EMPTY]
         if row_key != "total" and len(filled) <= len(money) and not any(v.glued for v in filled):
             names = money  # a source row's own weight, rate and score columns are dashes or left out
         placed = align.place(values, names, align.funds_check(bounds))
@@ -624,7 +632,7 @@ class FormAssembler:
             k += 1
         for part, cell in zip([p for p, _ in labels], _goal_texts(texts, len(labels))):
             if cell:
-                goals.setdefault(part, {"raw": "\n".join(c.text for c in cell), "location": joined_where(cell)})
+                goals.setdefault(part, {"raw": _prose(cell), "location": joined_where(cell)})
         return k
 
     def _goal_label_follows(self, k: int) -> bool:
@@ -803,9 +811,8 @@ class FormAssembler:
         votes: Counter[frozenset[str]] = Counter()
         for parsed in parsed_chunks:
             for row in parsed.rows:
-                patterns = row.patterns()
-                for pattern in patterns:
-                    votes[pattern] += 1 / len(patterns)
+                if len(patterns := row.patterns()) == 1:  # only rows that can be read one way alone vote
+                    votes[next(iter(patterns))] += 1
         usual = votes.most_common(1)[0][0] if votes else None
         for (l1, l2, own, _), parsed in zip(chunks, parsed_chunks):
             if not parsed.rows and own is not None:
@@ -1067,15 +1074,37 @@ def _ordered(columns: list[tuple[str, Cell]]) -> list[tuple[str, Cell]]:
     return out
 
 
+def _prose(cells: list[Cell]) -> str:
+    """Pieces of one text joined as written: a space where a line was split at its spaces, a line break between lines."""
+    out = cells[0].text
+    for prev, cell in zip(cells, cells[1:]):
+        same_line = prev.where.get("line") is not None and prev.where.get("line") == cell.where.get("line")
+        out += (" " if same_line else "\n") + cell.text
+    return out
+
+
+_SENTENCE_END = ("。", "；", ";", ".", "!", "！")
+
+
 def _goal_texts(texts: list[Cell], count: int) -> list[list[Cell]]:
     """Goal texts split among `count` labels: one each; items numbered 1, 1, 2, 2 … alternate between
-    them (one table row per goal), items numbered 1, 2, 1, 2 come in blocks."""
+    them (one table row per goal), items numbered 1, 2, 1, 2 come in blocks; prose split at its spaces
+    breaks where a text opens as the first one did ("本项目共申请…" / "本项目共完成…") or after a sentence."""
+    texts = [t for t in texts if kind_of(t.text) != EMPTY and t.text.strip(".。…· ")]
     if count <= 1 or len(texts) <= count:
         out = [[t] for t in texts[:count]]
         if len(texts) > count and out:
             out[-1].extend(texts[count:])
         return out
     numbers = [_item_number(t.text) for t in texts]
+    if count == 2 and all(n is None for n in numbers):
+        opening = [(_common_prefix(texts[0].text, t.text), i) for i, t in enumerate(texts) if i]
+        best = max(opening)
+        if best[0] >= 2:
+            return [texts[: best[1]], texts[best[1] :]]
+        ends = [i for i in range(1, len(texts)) if texts[i - 1].text.rstrip().endswith(_SENTENCE_END)]
+        if ends:
+            return [texts[: ends[0]], texts[ends[0] :]]
     if count == 2 and len(texts) % 2 == 0 and all(n is not None for n in numbers):
         if all(numbers[i] == numbers[i + 1] for i in range(0, len(numbers), 2)):
             return [texts[0::2], texts[1::2]]
@@ -1084,6 +1113,15 @@ def _goal_texts(texts: list[Cell], count: int) -> list[list[Cell]]:
         cuts = [0, *restarts[: count - 1], len(texts)]
         return [texts[a:b] for a, b in zip(cuts, cuts[1:])]
     return [[t] for t in texts[: count - 1]] + [texts[count - 1 :]]
+
+
+def _common_prefix(a: str, b: str) -> int:
+    n = 0
+    for x, y in zip(a, b):
+        if x != y:
+            break
+        n += 1
+    return n
 
 
 _ITEM = re.compile(r"^(?:目标|指标)?\s*(\d+)\s*[:：.、．]|^[(（](\d+)[)）]|^([一二三四五六七八九十])、")

@@ -127,9 +127,14 @@ def segment(cells: list[Cell], layout: list[str]) -> Segmented:
             name_cost = _name_cost(cells[i : i + q])
             if name_cost == align.INF:
                 continue
+            values_seen = 0
             for j in range(i + q, min(n, i + q + MAX_VALUES) + 1):
                 if j > i + q and forced[j - 1]:
                     break
+                if j > i + q and kind_of(cells[j - 1].text) not in (TEXT, WORD):
+                    values_seen += 1
+                    if values_seen > len(layout) + 1:
+                        break  # more values than the row has columns: the next row has begun
                 values = cells[i + q : j]
                 unit = None
                 if parts:

@@ -222,35 +222,38 @@ def _join_labels(cells: list[Cell]) -> list[Cell]:
     n = len(cells)
     while i < n:
         cell = cells[i]
-        if len(cell.text) <= _PIECE_MAX * 2 and not cell.glued:
-            joined = None
-            for m in range(_JOIN_MAX, 1, -1):
-                group = cells[i : i + m]
-                if len(group) < m or any(len(c.text) > _PIECE_MAX * 2 or c.glued for c in group):
-                    continue
-                text = "".join(c.text.strip() for c in group)
-                # Each piece short, or a qualifier "(50)" / "30分)" after a label.
-                pieces_ok = all(len(c.text.strip()) <= _PIECE_MAX or _QUALIFIER.match(c.text.strip()) for c in group)
-                if pieces_ok and _is_label_key(label_key(text)) and not _is_label_key(cell.key or "§"):
-                    joined = (m, text)
-                    break
-                if pieces_ok and _is_label_key(cell.key or "§") and m == 2 and _QUALIFIER.match(group[1].text.strip()):
-                    if _is_label_key(label_key(text)) or level1_of(label_key(text).rstrip(")") + ")"):
-                        joined = (m, text)
-                        break
-            if joined is not None:
-                m, text = joined
-                group = cells[i : i + m]
-                where = dict(group[0].where)
-                last = group[-1].where.get("line")
-                if last is not None and last != where.get("line"):
-                    where["end_line"] = last
-                out.append(Cell(text, where, group[0].row))
-                i += m
-                continue
-        out.append(cell)
-        i += 1
+        joined = _joined_label(cells, i) if len(cell.text) <= _PIECE_MAX * 2 and not cell.glued else None
+        if joined is None:
+            out.append(cell)
+            i += 1
+            continue
+        m, text = joined
+        group = cells[i : i + m]
+        where = dict(group[0].where)
+        last = group[-1].where.get("line")
+        if last is not None and last != where.get("line"):
+            where["end_line"] = last
+        out.append(Cell(text, where, group[0].row))
+        i += m
     return out
+
+
+def _joined_label(cells: list[Cell], i: int) -> tuple[int, str] | None:
+    """The longest run of short cells from i that reads as one label, with how many cells it takes."""
+    for m in range(_JOIN_MAX, 1, -1):
+        group = cells[i : i + m]
+        if len(group) < m or any(len(c.text) > _PIECE_MAX * 2 or c.glued for c in group):
+            continue
+        pieces = [c.text.strip() for c in group]
+        # Each piece short, or a qualifier after a label: "(50)", "30分)" (its opening bracket lost).
+        if not all(len(p) <= _PIECE_MAX or _QUALIFIER.match(p) for p in pieces):
+            continue
+        if _QUALIFIER.match(pieces[-1]) and "(" not in pieces[-1] and "（" not in pieces[-1]:
+            pieces[-1] = "(" + pieces[-1]
+        text = "".join(pieces)
+        if _is_label_key(label_key(text)):
+            return m, text
+    return None
 
 
 _LEADING = re.compile(

@@ -27,6 +27,7 @@ def _name(ind: Indicator) -> str:
     "ZP401",
     "completion-rate-contradicted",
     Severity.WARNING,
+    reads=("indicators",),
     title=Text("完成率 100% 与未完成的指标矛盾", "100% completion rate while an output falls short"),
     message=Text(
         "指标「{name}」填报为 {actual}，但产出指标「{short}」未完成（目标 {target}，实际 {short_actual}）",
@@ -80,6 +81,7 @@ def completion_rate_contradicted(form: Form, fig: FormFigures) -> Iterator[Hit]:
     "ZP402",
     "funds-indicator-contradicts-table",
     Severity.ERROR,
+    reads=("funds", "indicators"),
     title=Text("资金类指标与资金使用情况不符", "Funds indicator disagrees with the funds table"),
     message={
         "rate": Text(

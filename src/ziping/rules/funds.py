@@ -9,7 +9,7 @@ from ziping.findings import Hit, Severity
 from ziping.model import Form
 from ziping.rules.common import FUNDS_COLUMN_LABELS, fmt, unspaced
 from ziping.rules.registry import Example, Text, rule
-from ziping.scoring import FormFigures, accepts, num
+from ziping.scoring import FormFigures, accepts, num, total_left_unfilled
 
 # Money is written to the fen; a sum off by less than this is how the form rounded its parts.
 MONEY_TOLERANCE = 0.01
@@ -19,6 +19,7 @@ MONEY_TOLERANCE = 0.01
     "ZP101",
     "execution-rate-mismatch",
     Severity.ERROR,
+    reads=("funds.total", "funds.execution_rate"),
     title=Text("预算执行率计算有误", "Execution rate miscomputed"),
     message=Text(
         "执行率填报为 {declared}%，按全年执行数 ÷ 全年预算数计算应为 {expected}%",
@@ -48,18 +49,23 @@ def execution_rate(form: Form, fig: FormFigures) -> Iterator[Hit]:
     declared = num(form.funds.execution_rate)
     if declared is None or fig.execution_rate is None:
         return
+    if declared == 0 and total_left_unfilled(form):
+        return  # 0% follows from the total row left at 0: ZP103 says so, once
+    total = form.funds.total
     # A rate written as 98% for 97.88% is rounding at the precision the form chose for it.
     if accepts(declared, fig.execution_rate, fig.execution_rate, fig.tolerance, form.funds.execution_rate.decimals):
         return
-    total = form.funds.total
+    budget, executed = (num(total.budget), num(total.executed)) if total is not None else (None, None)
+    if sums := total_left_unfilled(form):
+        budget, executed = sums
     yield Hit(
         "funds.execution_rate",
         form.funds.execution_rate.location,
         {
             "declared": fmt(declared),
             "expected": fmt(fig.execution_rate),
-            "executed": fmt(num(total.executed)),
-            "budget": fmt(num(total.budget)),
+            "executed": fmt(executed),
+            "budget": fmt(budget),
         },
         declared=declared,
         expected=round(fig.execution_rate, 2),
@@ -70,6 +76,7 @@ def execution_rate(form: Form, fig: FormFigures) -> Iterator[Hit]:
     "ZP102",
     "execution-score-mismatch",
     Severity.ERROR,
+    reads=("funds.total", "funds.execution_rate", "funds.weight", "funds.execution_score"),
     title=Text("预算执行率得分计算有误", "Execution score miscomputed"),
     message=Text(
         "预算执行率得分填报为 {declared}，按 分值 × min(执行率, 100%) 计算应为 {expected}{note}",
@@ -93,6 +100,8 @@ def execution_score(form: Form, fig: FormFigures) -> Iterator[Hit]:
     declared = num(form.funds.execution_score)
     if declared is None or fig.execution_score is None or fig.execution_rate is None:
         return
+    if declared == 0 and total_left_unfilled(form):
+        return  # no points follow from the total row left at 0: ZP103 says so, once
     if fig.accepts(declared, fig.execution_score):
         return
     yield Hit(
@@ -115,12 +124,26 @@ def execution_score(form: Form, fig: FormFigures) -> Iterator[Hit]:
     "ZP103",
     "funds-rows-do-not-add-up",
     Severity.ERROR,
+    reads=("funds",),
     title=Text("资金来源合计不符", "Funding sources do not add up"),
-    message=Text(
-        "{column_zh}：年度资金总额 {total} ≠ 当年财政拨款 + 上年结转资金 + 其他资金 = {expected}",
-        "{column_en}: total {total} ≠ appropriation + carry-over + other = {expected}",
-    ),
-    formula=Text("{fiscal} + {carryover} + {other} = {expected}", "{fiscal} + {carryover} + {other} = {expected}"),
+    message={
+        "default": Text(
+            "{column_zh}：年度资金总额 {total} ≠ 当年财政拨款 + 上年结转资金 + 其他资金 = {expected}",
+            "{column_en}: total {total} ≠ appropriation + carry-over + other = {expected}",
+        ),
+        "unfilled": Text(
+            "年度资金总额行未填（为 0），而资金来源各行合计为全年预算数 {budget}、全年执行数 {executed}："
+            "按来源计算，执行率应为 {rate}%，得分应为 {score}",
+            "The total row is left at 0 while the source rows add up to a full-year budget of {budget} and "
+            "{executed} executed: the rate should be {rate}% and the score {score}",
+        ),
+    },
+    formula={
+        "default": Text(
+            "{fiscal} + {carryover} + {other} = {expected}", "{fiscal} + {carryover} + {other} = {expected}"
+        ),
+        "unfilled": Text("{executed} ÷ {budget} × 100% = {rate}%", "{executed} ÷ {budget} × 100% = {rate}%"),
+    },
     what=Text(
         "年初预算数、全年预算数、全年执行数三列中，年度资金总额是否等于三项资金来源之和。",
         "In each amount column, whether the total equals the sum of the three funding sources.",
@@ -134,6 +157,22 @@ def execution_score(form: Form, fig: FormFigures) -> Iterator[Hit]:
 def funds_add_up(form: Form, fig: FormFigures) -> Iterator[Hit]:
     funds = form.funds
     if funds.total is None or funds.fiscal is None:
+        return
+    if (sums := total_left_unfilled(form)) is not None:
+        # One mistake, one finding: the whole row was never summed, not three columns wrong.
+        yield Hit(
+            "funds.total",
+            funds.total.location,
+            {
+                "budget": fmt(sums[0]),
+                "executed": fmt(sums[1]),
+                "rate": fmt(fig.execution_rate),
+                "score": fmt(fig.execution_score) if fig.execution_score is not None else "—",
+            },
+            declared=0.0,
+            expected=round(sums[0], 2),
+            variant="unfilled",
+        )
         return
     for part, label in FUNDS_COLUMN_LABELS.items():
         total = num(getattr(funds.total, part))
@@ -170,6 +209,7 @@ def funds_add_up(form: Form, fig: FormFigures) -> Iterator[Hit]:
     "ZP104",
     "executed-over-budget",
     Severity.WARNING,
+    reads=("funds.total",),
     title=Text("执行数超过预算数", "Executed exceeds budget"),
     message=Text(
         "全年执行数 {executed} 超过全年预算数 {budget}（执行率 {rate}%）",
@@ -208,6 +248,7 @@ def executed_over_budget(form: Form, fig: FormFigures) -> Iterator[Hit]:
     "ZP105",
     "budget-adjusted",
     Severity.INFO,
+    reads=("funds.total",),
     title=Text("年中调整了预算", "Budget adjusted during the year"),
     message=Text(
         "年初预算数 {initial} 与全年预算数 {budget} 不同：年中调整了预算，执行率按全年预算数计算",
@@ -252,6 +293,7 @@ FUNDS_EXPLAINED = re.compile(
     "ZP106",
     "low-execution-unexplained",
     Severity.WARNING,
+    reads=("funds.total", "funds.execution_rate", "goals", "indicators"),
     title=Text("执行率偏低却未说明原因", "Low execution rate left unexplained"),
     message=Text(
         "预算执行率为 {rate}%，低于 {threshold}%，但实际完成情况和偏差说明中都没有说明资金未执行的原因",

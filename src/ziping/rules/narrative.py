@@ -102,6 +102,7 @@ def _table_amounts(form: Form) -> list[float]:
     "ZP501",
     "narrative-number-differs",
     Severity.WARNING,
+    reads=("goals", "indicators"),
     title=Text("完成情况叙述中的数字与指标实际值不符", "Narrative number differs from the indicator"),
     message=Text(
         "实际完成情况写明“{quote}”，而指标「{name}」的实际完成值为 {actual}",
@@ -168,6 +169,7 @@ def narrative_number_differs(form: Form, fig: FormFigures) -> Iterator[Hit]:
     "ZP502",
     "narrative-claims-completion",
     Severity.WARNING,
+    reads=("goals", "indicators"),
     title=Text("叙述称全部完成，但有指标未完成", "Narrative claims full completion while an indicator falls short"),
     message=Text(
         "实际完成情况称“{claim}”，但指标「{name}」未完成（目标 {target}，实际 {actual}）",
@@ -226,6 +228,7 @@ def repeated_share(expected: str, actual: str) -> float:
     "ZP503",
     "narrative-repeats-goal",
     Severity.WARNING,
+    reads=("goals",),
     title=Text("实际完成情况照抄了预期目标", "Narrative repeats the goal"),
     message=Text(
         "实际完成情况的 {ratio}% 是从预期目标一字不差抄来的句子，没有写出实际取得的结果",
@@ -281,6 +284,7 @@ def money_breakdowns(text: str) -> Iterator[tuple[str, float, list[float]]]:
     "ZP504",
     "money-parts-do-not-add-up",
     Severity.WARNING,
+    reads=("goals",),
     title=Text("叙述中的金额分项与合计不符", "Money parts in the text do not add up"),
     message=Text(
         "“{sentence}”：合计 {total} 元，各分项之和为 {parts} 元",

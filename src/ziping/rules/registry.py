@@ -52,6 +52,14 @@ class Rule:
     formulas: dict[str, Text] = field(default_factory=dict)
     confidence: Confidence = "certain"
     scope: Literal["form", "file", "llm"] = "form"
+    # The parts of the form the rule reads beyond its finding's own field (path prefixes): where the reader
+    # could read one of them more than one way (`Form.unsure`), the rule does not speak.
+    reads: tuple[str, ...] = ()
+
+    def speaks_on(self, finding: Finding, unsure: Iterable[str]) -> bool:
+        """Whether a finding stands: it is not about, and does not rest on, a part the reader was unsure of."""
+        paths = (finding.field, *self.reads)
+        return not any(_related(u, p) for u in unsure for p in paths)
 
     def run(self, form: Form, figures: FormFigures) -> Iterable[Finding]:
         """The rule's findings on one form."""
@@ -85,6 +93,12 @@ class Rule:
         return template.get(lang).format_map(finding.params) if template else None
 
 
+def _related(a: str, b: str) -> bool:
+    """One path is the other or lies inside it ("indicators[3]" and "indicators[3].score", "funds" and "funds.fiscal")."""
+    short, long_ = sorted((a, b), key=len)
+    return long_ == short or long_.startswith(short) and long_[len(short)] in ".["
+
+
 class DuplicateRuleError(RuntimeError):
     """Two rules claim one code: codes are permanent and never reused."""
 
@@ -106,6 +120,7 @@ def rule(
     formula: Text | dict[str, Text] | None = None,
     confidence: Confidence = "certain",
     scope: Literal["form", "file", "llm"] = "form",
+    reads: tuple[str, ...] = (),
 ) -> Callable[[Any], Any]:
     """Declare and register a rule; the decorated function yields Hits for one form."""
 
@@ -128,6 +143,7 @@ def rule(
             formulas=formulas,
             confidence=confidence,
             scope=scope,
+            reads=reads,
         )
         return check
 

@@ -54,6 +54,7 @@ def level1_weight_off_profile(form: Form, fig: FormFigures) -> Iterator[Hit]:
     "ZP302",
     "level1-weight-sum",
     Severity.ERROR,
+    reads=("level1", "indicators"),
     title=Text("一级指标分值与所属指标分值合计不符", "Level-1 weight differs from its indicators' sum"),
     message=Text(
         "{level1}标注 {declared} 分，其下各指标分值合计为 {expected} 分",
@@ -100,6 +101,7 @@ def level1_weight_sum(form: Form, fig: FormFigures) -> Iterator[Hit]:
     "ZP303",
     "total-weight",
     Severity.ERROR,
+    reads=("indicators", "total", "funds.weight"),
     title=Text("总分分值不是 100", "Total weight is not 100"),
     message={
         "default": Text(
@@ -171,6 +173,7 @@ def total_weight(form: Form, fig: FormFigures) -> Iterator[Hit]:
     "ZP304",
     "total-score",
     Severity.ERROR,
+    reads=("indicators", "total", "funds"),
     title=Text("总分得分合计有误", "Total score does not add up"),
     message={
         "default": Text(
@@ -236,6 +239,7 @@ def total_score(form: Form, fig: FormFigures) -> Iterator[Hit]:
     "ZP305",
     "grade-mismatch",
     Severity.ERROR,
+    reads=("total", "grade", "indicators", "funds"),
     title=Text("评价等级与总分不符", "Grade does not fit the total"),
     message=Text(
         "自评等级填报为“{declared}”，总分 {total} 对应的等级为“{expected}”",
