@@ -71,11 +71,13 @@ def test_form_cut_in_half(tmp_path, seed_text):
     assert result.error is None and len(result.forms) == 1
     form = result.forms[0]
     assert [ind.label for ind in form.form.indicators][-1] == "人大工作纪念画册（期）"  # the rows before the cut
-    missing = [f for f in form.findings if f.code == "ZP003"]
-    assert [f.field for f in missing] == ["total"]
-    message = REGISTRY["ZP003"].message(missing[0])
-    assert "总分行" in message
-    assert missing[0].location.describe() == "第2–65行"
+    # The cut is reported once, with what it took away, not as a missing 总分 row or a wrong sum.
+    assert "ZP003" not in {f.code for f in form.findings}
+    [cut] = [f for f in form.findings if f.code == "ZP012"]
+    message = REGISTRY["ZP012"].message(cut)
+    assert "中断" in message and "总分行" in message
+    assert cut.location.describe() == "第63–65行"  # the note the text stops in
+    assert form.form.location.describe() == "第2–65行"
 
 
 def test_unparsable_number_names_the_line(tmp_path, seed_text):

@@ -65,12 +65,13 @@ def test_real_flattened_form_reports_its_own_defects():
     result = Checker.create().check_file(CHIZHOU)
     (form,) = result.forms
     codes = [f.code for f in form.findings]
-    names = [f.params["name"] for f in form.findings if f.code == "ZP206"]
     # The total row left at 0 beside its sources is one mistake: one finding, which gives the rate they make.
     [unfilled] = [f for f in form.findings if f.code == "ZP103"]
     assert unfilled.variant == "unfilled" and form.figures.execution_rate == 100.0
-    assert codes.count("ZP206") == 2 and names == ["公众满", "公众满"]
-    assert "ZP003" in codes  # no 总分 row: the text ends before it
+    # The text stops inside the last row ("公众满"): the cut is reported once, not as missing fields or values.
+    [cut] = [f for f in form.findings if f.code == "ZP012"]
+    assert cut.variant == "after" and cut.params["edge"] == "公众满"
+    assert "ZP003" not in codes and "ZP206" not in codes
     assert "ZP010" not in codes  # every word was placed
 
 
@@ -109,6 +110,6 @@ def test_places_on_the_one_line_are_named_by_character():
     [funds] = [f for f in result.findings if f.code == "ZP103"]
     # The finding points at the row it is about: the total row's first 0.
     assert text[funds.location.column - 1] == "0"
-    [missing, _] = [f for f in result.findings if f.code == "ZP206"]
-    assert text[missing.location.column - 1 :].startswith("公众满")
-    assert missing.location.describe() == f"第1行第{missing.location.column}字"
+    [cut] = [f for f in result.findings if f.code == "ZP012"]
+    assert text[cut.location.column - 1 :].startswith("公众满")
+    assert cut.location.describe() == f"第1行第{cut.location.column}字"

@@ -15,7 +15,7 @@ from ziping.rules.registry import DuplicateRuleError, Example, Text, rule
 FORM_RULES = [r for r in select() if r.scope == "form"]
 CATALOG = {
     "ZP001": "error", "ZP002": "error", "ZP003": "error", "ZP004": "warning", "ZP005": "warning",
-    "ZP009": "error", "ZP010": "info", "ZP011": "warning",
+    "ZP009": "error", "ZP010": "info", "ZP011": "warning", "ZP012": "warning", "ZP013": "warning",
     "ZP101": "error", "ZP102": "error", "ZP103": "error", "ZP104": "warning", "ZP105": "info", "ZP106": "warning",
     "ZP201": "error", "ZP202": "error", "ZP203": "warning", "ZP204": "error", "ZP205": "warning",
     "ZP206": "error", "ZP207": "warning", "ZP208": "warning", "ZP209": "warning",

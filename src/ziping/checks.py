@@ -98,9 +98,11 @@ class Checker:
         """Run every selected rule on one form."""
         fig = figures(form, self.profile_for(form))
         found = [rule.finding(hit) for rule in self.form_rules for hit in rule.check(form, fig)]
-        if form.unsure:
-            # What the reader could read more than one way is never the ground of a finding.
-            found = [f for f in found if REGISTRY[f.code].speaks_on(f, form.unsure)]
+        if form.unsure or form.cut_before or form.cut_after:
+            # What the reader could read more than one way, or what an excerpt's cut took away, is never the
+            # ground of a finding (ZP012 says once what is missing).
+            grounds = [*form.unsure, *form.beyond_cut()]
+            found = [f for f in found if f.code in ("ZP012", "ZP013") or REGISTRY[f.code].speaks_on(f, grounds)]
         found.sort(key=lambda f: f.sort_key)
         return FormResult(form, fig, found)
 

@@ -255,10 +255,35 @@ class Form(BaseModel):
         default_factory=list,
         description="Fields (paths) the reader could read more than one way: no rule speaks about them.",
     )
+    cut_before: TextField | None = Field(
+        default=None,
+        description="The text begins inside the form (an excerpt, a lost first page): the first thing read, and where.",
+    )
+    cut_after: TextField | None = Field(
+        default=None,
+        description="The text ends inside the form (an excerpt, a lost last page): the last thing read, and where.",
+    )
     unverified: list[str] = Field(
         default_factory=list,
         description="Fields (paths) extracted by a model whose numbers do not occur in the source text.",
     )
+
+    def beyond_cut(self) -> list[str]:
+        """The parts of the form an excerpt's cut took away (paths): no rule speaks about them, ZP012 names them."""
+        paths: list[str] = []
+        if self.cut_before is not None:
+            paths += ["header", "funds", "goals", "indicators[*]"]
+            if self.level1:
+                paths.append("level1[0]")
+        if self.cut_after is not None:
+            paths += ["total", "indicators[*]", "grade"]
+            if self.level1:
+                paths.append(f"level1[{len(self.level1) - 1}]")
+            if self.indicators:
+                paths.append(f"indicators[{len(self.indicators) - 1}]")
+            else:
+                paths += ["indicators", "level1", "goals"]
+        return paths
 
     def indicators_under(self, level1: str) -> list[Indicator]:
         """The indicators filed under one level-1 header."""

@@ -243,62 +243,91 @@ def _part(source: Cell, text: str) -> Cell:
     return Cell(text, source.where, source.row, source.col, source.last_col, glued=False, parts=(source,))
 
 
+MAX_READINGS = 64  # readings kept within the margin: beyond this many, a row is read no better by more
+
+
 def _solve(values: Sequence[Cell], columns: Sequence[str], margin: float) -> list[tuple[float, dict, list[Cell], int]]:
-    """Every placement of the values (with their splits) into the columns, in order, within `margin` of the cheapest."""
-    pieces: list[list[tuple[list[str], float]]] = [
+    """Every placement of the values (with their splits) into the columns, in order, within `margin` of the
+    cheapest. The cheapest cost of placing what remains is computed first, so the search only walks readings
+    that can still come within the margin."""
+    from functools import lru_cache
+
+    options: list[list[tuple[list[str], float]]] = [
         [(option, SPLIT_COST * (len(option) - 1)) for option in expansions(v)] for v in values
     ]
-    k = len(columns)
+    kinds = [[[kind_of(part) for part in option] for option, _ in opts] for opts in options]
+    n, k = len(values), len(columns)
     skips = [SKIP.get(c, DEFAULT_SKIP) for c in columns]
+    tail_skip = [sum(skips[j:]) for j in range(k + 1)]
+
+    @lru_cache(maxsize=None)
+    def rest(i: int, j: int) -> float:
+        """The cheapest cost of placing values[i:] into columns[j:]."""
+        if i == n:
+            return tail_skip[j]
+        best = UNPLACED + rest(i + 1, j)
+        for o, (option, split) in enumerate(options[i]):
+            best = min(best, split + parts_rest(i, o, 0, j))
+        return best
+
+    @lru_cache(maxsize=None)
+    def parts_rest(i: int, o: int, p: int, j: int) -> float:
+        option = options[i][o][0]
+        if p == len(option):
+            return rest(i + 1, j)
+        best = INF
+        skipped = 0.0
+        for col in range(j, k):
+            c = fit(columns[col], kinds[i][o][p], option[p])
+            if c < INF:
+                best = min(best, skipped + c + parts_rest(i, o, p + 1, col + 1))
+            skipped += skips[col]
+        return best
+
+    floor = rest(0, 0)
+    if floor == INF:
+        return []
+    limit = floor + margin + 1e-9
     found: list[tuple[float, dict, list[Cell], int]] = []
-    best = [INF]
     assign: dict[str, tuple[str, Cell]] = {}
     unplaced: list[Cell] = []
     splits = [0]
 
-    def over(cost: float) -> bool:
-        return cost > best[0] + margin + 1e-9
-
     def walk(i: int, j: int, cost: float) -> None:
-        if over(cost) or len(found) > 5000:
+        if len(found) >= MAX_READINGS or cost + rest(i, j) > limit:
             return
-        if i == len(values):
-            total = cost + sum(skips[j:])
-            if not over(total):
-                best[0] = min(best[0], total)
-                found.append((total, dict(assign), list(unplaced), splits[0]))
+        if i == n:
+            found.append((cost + tail_skip[j], dict(assign), list(unplaced), splits[0]))
             return
-        for option, split in pieces[i]:
+        for o, (option, split) in enumerate(options[i]):
             splits[0] += len(option) - 1
-            place_parts(i, 0, option, j, cost + split)
+            place_parts(i, o, 0, j, cost + split)
             splits[0] -= len(option) - 1
-        # The value fits nowhere: kept unplaced.
-        unplaced.append(values[i])
+        unplaced.append(values[i])  # the value fits nowhere: kept unplaced
         walk(i + 1, j, cost + UNPLACED)
         unplaced.pop()
 
-    def place_parts(i: int, p: int, option: list[str], j: int, cost: float) -> None:
+    def place_parts(i: int, o: int, p: int, j: int, cost: float) -> None:
+        option = options[i][o][0]
+        if cost + parts_rest(i, o, p, j) > limit:
+            return
         if p == len(option):
             walk(i + 1, j, cost)
             return
-        text = option[p]
-        part_kind = kind_of(text)
         skipped = 0.0
         for col in range(j, k):
             column = columns[col]
-            c = fit(column, part_kind, text)
+            c = fit(column, kinds[i][o][p], option[p])
             if c < INF and column not in assign:
-                total = cost + skipped + c
-                if not over(total):
-                    assign[column] = (text, values[i])
-                    place_parts(i, p + 1, option, col + 1, total)
-                    del assign[column]
+                assign[column] = (option[p], values[i])
+                place_parts(i, o, p + 1, col + 1, cost + skipped + c)
+                del assign[column]
             skipped += skips[col]
-            if over(cost + skipped):
+            if cost + skipped > limit:
                 break
 
     walk(0, 0, 0.0)
-    return [s for s in found if not over(s[0])]
+    return found
 
 
 # --- the arithmetic of a row ---------------------------------------------------------------------------

@@ -54,6 +54,7 @@ from ziping.readers.labels import (
 )
 
 Region = Callable[[Sequence[Cell]], dict[str, Any]]
+GARBLED = "*"  # an unsure path for the whole form: its cells came out of order, nothing of it can be relied on
 WEIGHTS_MAKE_TOTAL = 3.0  # how much a layout whose weights add up to the 总分 row is preferred
 _GRADE_VALUE = re.compile(r"^[优良中差]$|^(?:优秀|良好|合格|不合格)$")
 _YEAR = re.compile(r"\d{4}")
@@ -159,10 +160,13 @@ def form_starts(cells: Sequence[Cell]) -> list[int]:
     for k, s in enumerate(starts):
         out.append(s)
         stop = starts[k + 1] if k + 1 < len(starts) else n
-        seen_total = False
+        seen_total = seen_table = False
         for i in range(s + 1, stop):
             cell = cells[i]
-            if _is_total(cell):
+            key = cell.key.rstrip(":")
+            if key and (level1_of(key) or level2_of(key) or match_prefix(key, INDICATOR_COLUMNS) == "name"):
+                seen_table = True
+            if _is_total(cell) and seen_table:  # a 总分 ending a table, not a 自评总分 in the header
                 seen_total = True
             elif seen_total and (_header_key(cell) in ("project_name", "project_code") or funds_heading(cell.key)):
                 out.append(i)
@@ -176,7 +180,7 @@ def read_forms(cells: Sequence[Cell], source: str | None, region: Region = text_
     forms = []
     for k, start in enumerate(starts):
         stop = starts[k + 1] if k + 1 < len(starts) else len(cells)
-        forms.append(FormAssembler(cells[start:stop], source, first + k, region).read())
+        forms.append(FormAssembler(cells[start:stop], source, first + k, region, last=stop == len(cells)).read())
     return forms
 
 
@@ -186,8 +190,11 @@ def read_forms(cells: Sequence[Cell], source: str | None, region: Region = text_
 class FormAssembler:
     """One form's cells, read section by section; what no field takes is kept as unread text."""
 
-    def __init__(self, cells: Sequence[Cell], source: str | None, index: int, region: Region = text_region) -> None:
+    def __init__(
+        self, cells: Sequence[Cell], source: str | None, index: int, region: Region = text_region, last: bool = False
+    ) -> None:
         self.cells = list(cells)
+        self.last = last  # the text ends with this form: if it ends inside it, the form is cut off
         self.n = len(self.cells)
         self.used: set[int] = set()
         self.form: dict[str, Any] = {
@@ -279,7 +286,10 @@ class FormAssembler:
     def read(self) -> dict[str, Any]:
         k = 0
         if self._starts_inside_table():
+            self.form["cut_before"] = field_of(self.cells[0])
             k = self._indicators(0, headless=True)
+        elif self._starts_without_head():
+            self.form["cut_before"] = field_of(self.cells[0])
         while k < self.n:
             cell = self.cells[k]
             key = cell.key.rstrip(":")
@@ -310,6 +320,11 @@ class FormAssembler:
                 k = self._header(k)
         self._place_closing()
         self._leftovers()
+        if self.last and "total" not in self.form and not self.closing and self._read_some_table():
+            # The text ends inside the form: what would follow (the rest of the table, the 总分 row) is missing.
+            last = next((c for c in reversed(self.cells) if c.text.strip() and kind_of(c.text) != EMPTY), None)
+            if last is not None:
+                self.form["cut_after"] = field_of(last)
         header = self.form["header"]
         if self.whole_department and "project_name" not in header:
             # A 部门整体支出 form evaluates a department, not a project: the department is what it is about.
@@ -329,6 +344,25 @@ class FormAssembler:
             if _is_content(cell) or title_of(cell.text) is not None:
                 return False
         return False
+
+    def _starts_without_head(self) -> bool:
+        """Whether the form begins at its indicator table or its 总分 row, with no title, header or funds before them."""
+        first = next((c for c in self.cells if _is_content(c)), None)
+        if first is None or title_of(self.cells[0].text) is not None:
+            return False
+        key = first.key.rstrip(":")
+        return (
+            table_heading(key) is not None
+            or match_prefix(key, INDICATOR_COLUMNS) in ("level1", "level2", "name")
+            or level1_of(key) is not None
+            or level2_of(key) is not None
+            or key in TOTAL_LABELS
+        )
+
+    def _read_some_table(self) -> bool:
+        """Whether any part past the header was read: a form cut off before its table still read its funds."""
+        form = self.form
+        return bool(form["indicators"] or form["funds"] or form["goals"] or form["level1"])
 
     def _title(self, cell: Cell) -> None:
         self.use(cell)
@@ -814,12 +848,20 @@ class FormAssembler:
                 if len(patterns := row.patterns()) == 1:  # only rows that can be read one way alone vote
                     votes[next(iter(patterns))] += 1
         usual = votes.most_common(1)[0][0] if votes else None
+        rows = [row for parsed in parsed_chunks for row in parsed.rows if row.placement is not None]
+        # Rows named by fragments of sentences ("分;", "分,没有不得分。"): the table came out of its converter in
+        # pieces, and no row of it is a ground for a finding.
+        garbled = len(rows) >= 3 and sum(not _plausible_name(r.name.text) for r in rows) * 10 > len(rows) * 3
+        if garbled:
+            self.form["unsure"].append(GARBLED)
         for (l1, l2, own, _), parsed in zip(chunks, parsed_chunks):
             if not parsed.rows and own is not None:
                 self._placeholder(l1, l2, own.where)
             for row in parsed.rows:
                 cells, unsure = row.cells(usual)
-                self._indicator(cells, l1, l2, own, unsure=unsure)
+                if usual is not None and "weight" in usual and row.placement is not None and "weight" not in cells:
+                    unsure = True  # a row without the weight every other row has: cut, or out of order
+                self._indicator(cells, l1, l2, own, unsure=unsure or garbled)
                 own = None
             for cell in parsed.unplaced:
                 self.use(cell)
@@ -1135,6 +1177,15 @@ def _item_number(text: str) -> int | None:
     if m.group(3):
         return _CN_NUM[m.group(3)]
     return int(m.group(1) or m.group(2))
+
+
+_FRAGMENT = re.compile(r"^[，。；：、,.;:）)]|^分[,，;；。]|^分$|[，、；;]$|^\d+[、.．]")
+
+
+def _plausible_name(text: str) -> bool:
+    """An indicator's name, not a fragment of a sentence a converter cut out of a cell."""
+    t = normalize(text)
+    return len(t) >= 2 and not _FRAGMENT.search(t)
 
 
 def _is_numbering_only(text: str) -> bool:

@@ -105,6 +105,14 @@ def pdf_text(data: bytes) -> str:
         raise
     except Exception as exc:  # pdfminer raises many types for damaged files; every one is a bad input, not a bug
         raise _unreadable(exc) from exc
+    joined = "".join(pages_text)
+    if joined.count("(cid:") * 7 > len(joined) // 2:
+        # Glyphs without a Unicode map: pdfminer shows "(cid:12)" for each, and the text says nothing.
+        raise PdfUnreadable(
+            "ZP002",
+            "PDF 的文字无法解码（字体缺少字符映射），请提供可复制文字的 PDF 或原始表格",
+            "the PDF's text cannot be decoded (its fonts have no character map)",
+        )
     if chars == 0:
         if images:
             raise PdfUnreadable("ZP002", *NO_TEXT_LAYER)

@@ -14,11 +14,13 @@ import re
 from dataclasses import dataclass, field
 
 from ziping.readers import align
-from ziping.readers.cells import COMPARATOR, COMPARE, EMPTY, NUMBER, PERCENT, TEXT, UNIT, WORD, Cell, joined, kind_of
+from ziping.readers.cells import COMPARATOR, COMPARE, EMPTY, NUMBER, PERCENT, QUANTITY, TEXT, UNIT, WORD, Cell, joined, kind_of
 
 MAX_VALUES = 12  # cells after a row's name: a row holds at most a dozen
 NAME_EXTRA = 0.1  # per extra piece of a name that ran together with numbers in it ("5000吨稻谷、500吨…")
 ROW_COST = 0.2  # every row: of two cuts that read alike, the one with fewer rows
+STRAY = 3.0  # a cell that belongs to no row (a heading scrambled into the table): kept as unread text
+MAX_BLOCK = 500  # cells between two level labels: a few dozen rows at most; beyond that it is no table
 MAX_NAME_PIECES = 5
 _NUMBERED = re.compile(r"^(?:指标\s*\d+\s*[:：.、]?|[★☆])")
 
@@ -34,7 +36,13 @@ class ParsedRow:
         if self.placement is None:
             return {"name": self.name}, False
         placed = align.choose(self.placement.readings, pattern) if self.placement.readings else self.placement
-        return {"name": self.name, **placed.cells, **self.extra}, placed.unsure
+        # Values left over, or a number where the note goes: the row's cells came out of order (a table
+        # scrambled by its converter), so what was read of it is no ground for a finding.
+        note = placed.cells.get("note")
+        scrambled = any(kind_of(c.text) != EMPTY for c in placed.unplaced) or (
+            note is not None and kind_of(note.text) in (NUMBER, PERCENT, QUANTITY, COMPARE)
+        )
+        return {"name": self.name, **placed.cells, **self.extra}, placed.unsure or scrambled
 
     def patterns(self) -> set[frozenset[str]]:
         """The column patterns among this row's equally good readings."""
@@ -108,21 +116,31 @@ def segment(cells: list[Cell], layout: list[str]) -> Segmented:
     n = len(cells)
     if not n:
         return Segmented()
-    forced = [bool(_NUMBERED.match(c.text.strip())) or kind_of(c.text) == EMPTY and c.text.strip() for c in cells]
+    if n > MAX_BLOCK:
+        return Segmented(unplaced=list(cells), cost=align.INF)
+    kinds = [kind_of(c.text) for c in cells]
+    forced = [bool(_NUMBERED.match(c.text.strip())) or kinds[k] == EMPTY and bool(c.text.strip()) for k, c in enumerate(cells)]
     check = align.indicator_check
-    best: list[tuple[float, list[tuple[int, int, int]]] | None] = [None] * (n + 1)
-    best[0] = (0.0, [])
-    placements: dict[tuple[int, int, int], align.Placement] = {}
+    cost: list[float] = [align.INF] * (n + 1)
+    back: list[tuple[int, int] | None] = [None] * (n + 1)  # the step that reached j: (i, q)
+    cost[0] = 0.0
+    placements: dict[tuple[int, int, int], tuple[align.Placement, Cell | None]] = {}
+
+    def relax(i: int, j: int, q: int, total: float) -> None:
+        if total < cost[j] - 1e-9:
+            cost[j], back[j] = total, (i, q)
+
     for i in range(n):
-        if best[i] is None:
+        base = cost[i]
+        if base == align.INF:
             continue
-        base, path = best[i]
+        relax(i, i + 1, -1, base + STRAY)
         # An empty marker or a bare numbering stands alone: a template row left empty.
-        if kind_of(cells[i].text) == EMPTY or (forced[i] and not _NUMBERED.sub("", cells[i].text.strip())):
-            _relax(best, i + 1, base + 0.05, [*path, (i, 0, i + 1)])
+        if kinds[i] == EMPTY or (forced[i] and not _NUMBERED.sub("", cells[i].text.strip())):
+            relax(i, i + 1, 0, base + 0.05)
             continue
         for q in range(1, MAX_NAME_PIECES + 1):
-            if i + q > n or (q > 1 and forced[i + q - 1]):
+            if i + q > n or (q > 1 and (forced[i + q - 1] or not cells[i + q - 1].glued)):
                 break
             name_cost = _name_cost(cells[i : i + q])
             if name_cost == align.INF:
@@ -131,7 +149,7 @@ def segment(cells: list[Cell], layout: list[str]) -> Segmented:
             for j in range(i + q, min(n, i + q + MAX_VALUES) + 1):
                 if j > i + q and forced[j - 1]:
                     break
-                if j > i + q and kind_of(cells[j - 1].text) not in (TEXT, WORD):
+                if j > i + q and kinds[j - 1] not in (TEXT, WORD):
                     values_seen += 1
                     if values_seen > len(layout) + 1:
                         break  # more values than the row has columns: the next row has begun
@@ -147,14 +165,21 @@ def segment(cells: list[Cell], layout: list[str]) -> Segmented:
                 if values and not placed.cells and placed.unplaced:
                     continue
                 placements[(i, q, j)] = (placed, unit)
-                _relax(best, j, base + ROW_COST + name_cost + placed.cost, [*path, (i, q, j)])
+                relax(i, j, q, base + ROW_COST + name_cost + placed.cost)
     out = Segmented()
-    if best[n] is None:
-        out.unplaced = list(cells)
-        out.cost = align.INF
-        return out
-    out.cost, path = best[n]
-    for i, q, j in path:
+    if cost[n] == align.INF:
+        return Segmented(unplaced=list(cells), cost=align.INF)
+    steps: list[tuple[int, int, int]] = []
+    j = n
+    while j > 0:
+        i, q = back[j]  # type: ignore[misc]
+        steps.append((i, q, j))
+        j = i
+    out.cost = cost[n]
+    for i, q, j in reversed(steps):
+        if q == -1:
+            out.unplaced.append(cells[i])
+            continue
         if q == 0:
             out.rows.append(ParsedRow(cells[i]))
             continue
@@ -167,8 +192,3 @@ def segment(cells: list[Cell], layout: list[str]) -> Segmented:
 
 def _skip_all(layout: list[str]) -> float:
     return sum(align.SKIP.get(c, align.DEFAULT_SKIP) for c in layout)
-
-
-def _relax(best: list, j: int, cost: float, path: list) -> None:
-    if best[j] is None or cost < best[j][0] - 1e-9:
-        best[j] = (cost, path)

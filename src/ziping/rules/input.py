@@ -169,6 +169,79 @@ def _number_label(form: Form, path: str) -> Text:
 
 
 @rule(
+    "ZP012",
+    "form-cut-off",
+    Severity.WARNING,
+    title=Text("表格不完整：文本中断", "Form cut off"),
+    message={
+        "after": Text(
+            "文本在“{edge}”处中断，表格后面的部分缺失（摘录不完整或缺页）{missing_zh}；缺失部分所涉的合计未核对",
+            "The text breaks off at “{edge}”: the rest of the form is missing (an excerpt, or a page lost)"
+            "{missing_en}; the sums that involve the missing part were not checked",
+        ),
+        "before": Text(
+            "文本从表中“{edge}”处开始，表格前面的部分缺失（摘录不完整或缺页）{missing_zh}；缺失部分所涉的合计未核对",
+            "The text begins inside the form at “{edge}”: its beginning is missing (an excerpt, or a page lost)"
+            "{missing_en}; the sums that involve the missing part were not checked",
+        ),
+    },
+    what=Text(
+        "表格是否只读到一部分：文本从表格中间开始，或在表格中间结束（网页摘录、文档缺页）。缺失的部分在这里报一次，"
+        "不再逐项报为缺少必填字段，也不把残缺的合计当作计算错误。",
+        "Whether only part of the form was read: the text begins or ends inside it (a web excerpt, a lost page). "
+        "What is missing is reported here once, not field by field, and partial sums are not taken for errors.",
+    ),
+    why=Text(
+        "截断的表格里，缺失部分会让合计“对不上”；把它报成计算错误是误报，审核人员需要知道的是表格不完整。",
+        "In a cut-off form the sums cannot match; reporting that as miscalculation would be a false alarm — the "
+        "reviewer needs to know the form is incomplete.",
+    ),
+    bad=Example({"cut_after": "媒体受众满意度"}, Text("文本在满意度指标处中断", "the text ends in the satisfaction block")),
+    good=Example({}, Text("表格完整", "the form is complete")),
+)
+def cut_off(form: Form, fig: FormFigures) -> Iterator[Hit]:
+    missing = [REQUIRED[path] for path in _missing(form)]
+    params = {
+        "missing_zh": "，未读到：" + "、".join(t.zh for t in missing) if missing else "",
+        "missing_en": "; not read: " + ", ".join(t.en for t in missing) if missing else "",
+    }
+    for variant, edge in (("before", form.cut_before), ("after", form.cut_after)):
+        if edge is not None:
+            text = edge.raw if len(edge.raw) <= 20 else edge.raw[:20] + "…"
+            yield Hit(f"cut_{variant}", edge.location, {**params, "edge": text}, variant=variant)
+
+
+@rule(
+    "ZP013",
+    "form-garbled",
+    Severity.WARNING,
+    title=Text("表格文字顺序错乱，无法可靠读取", "Form garbled: cells out of order"),
+    message=Text(
+        "表格的单元格在转换中被打乱（从 PDF、网页或文档分享站复制时常见），多处内容对不上栏目；"
+        "这张表没有做数值复核，请对照原件人工核对，或提供原始表格文件",
+        "The form's cells came out of order in conversion (common when copied from a PDF, a web page or a "
+        "document-sharing site) and much of it matches no column; its figures were not re-checked — compare "
+        "with the original by hand, or supply the original file",
+    ),
+    what=Text(
+        "读到的指标行里有多处是句子的碎片（“分；”“分，没有不得分。”），说明转换工具打乱了单元格的顺序。",
+        "Whether many of the indicator rows read are fragments of sentences, a sign the converter scrambled the cells.",
+    ),
+    why=Text(
+        "顺序错乱的表格无法可靠对应数值；据此报出的“错误”大多是误报，审核人员需要的是去看原件。",
+        "Numbers cannot be matched to their columns in a scrambled form; findings drawn from it would mostly be "
+        "false — the reviewer needs to see the original.",
+    ),
+    bad=Example({"unsure[+]": "*"}, Text("指标表读成了碎片", "the indicator table came out in fragments")),
+    good=Example({}, Text("表格顺序正常", "the cells are in order")),
+    confidence="high",
+)
+def garbled(form: Form, fig: FormFigures) -> Iterator[Hit]:
+    if "*" in form.unsure:
+        yield Hit("form", form.location, {})
+
+
+@rule(
     "ZP004",
     "not-a-number",
     Severity.WARNING,

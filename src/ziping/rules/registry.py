@@ -94,7 +94,10 @@ class Rule:
 
 
 def _related(a: str, b: str) -> bool:
-    """One path is the other or lies inside it ("indicators[3]" and "indicators[3].score", "funds" and "funds.fiscal")."""
+    """One path is the other or lies inside it ("indicators[3]" and "indicators[3].score", "funds" and "funds.fiscal");
+    "*" is the whole form."""
+    if "*" in (a, b):
+        return True
     short, long_ = sorted((a, b), key=len)
     return long_ == short or long_.startswith(short) and long_[len(short)] in ".["
 
