@@ -1,17 +1,18 @@
-"""The quality commands of the CLI: `ziping synth` and `ziping eval --corpus`. Thin, like cli.py."""
+"""`ziping synth`: a labelled corpus of synthetic forms with injected defects (scored by `ziping eval --corpus`)."""
 
 from __future__ import annotations
 
-import json
-import sys
 from pathlib import Path
 from typing import Annotated
 
 import typer
 
+from ziping.cli.base import app, fail
+
 FORMATS = ("txt", "json", "xlsx", "pdf")
 
 
+@app.command("synth")
 def synth_command(
     out: Annotated[Path, typer.Argument(help="输出文件夹 / folder to write the corpus into", show_default=False)],
     count: Annotated[int, typer.Option(min=1, help="表的数量 / number of forms")] = 2000,
@@ -19,15 +20,14 @@ def synth_command(
     formats: Annotated[str, typer.Option(help="输出格式，逗号分隔 / formats: txt,json,xlsx,pdf")] = ",".join(FORMATS),
 ) -> None:
     """生成带缺陷标注的合成自评表语料 / write a labelled corpus of synthetic forms with injected defects."""
-    from ziping.cli import _fail
     from ziping.synth.generate import generate_corpus
 
     chosen = [f.strip().lower() for f in formats.replace("，", ",").split(",") if f.strip()]
     unknown = sorted(set(chosen) - set(FORMATS))
     if unknown or not chosen:
-        raise _fail(f"未知的格式：{', '.join(unknown) or formats}；可选 {', '.join(FORMATS)}")
+        raise fail(f"未知的格式：{', '.join(unknown) or formats}；可选 {', '.join(FORMATS)}")
     if out.exists() and any(out.iterdir()):
-        raise _fail(f"{out} 不是空文件夹；语料只写入新的或空的文件夹 / {out} is not empty")
+        raise fail(f"{out} 不是空文件夹；语料只写入新的或空的文件夹 / {out} is not empty")
     summary = generate_corpus(out, count, seed, chosen)
     if summary.skipped:
         typer.echo(f"已跳过 {summary.skipped}", err=True)
@@ -37,27 +37,3 @@ def synth_command(
         f"标注在 {out / 'labels.jsonl'}，用时 {summary.seconds:.1f} 秒 / "
         f"wrote {summary.forms} forms in {summary.files} files"
     )
-
-
-def eval_corpus(corpus: Path, format: str) -> None:
-    """Score the deterministic rules and the readers on a labelled corpus; table or JSON on stdout."""
-    from ziping.cli import _fail
-    from ziping.synth.evaluate import evaluate_corpus
-
-    if not (corpus / "labels.jsonl").is_file():
-        raise _fail(f"{corpus} 中没有 labels.jsonl；先运行 ziping synth {corpus} 生成语料")
-    if format == "json":
-        score = evaluate_corpus(corpus)
-        sys.stdout.write(json.dumps(score.to_json(), ensure_ascii=False, indent=2) + "\n")
-        return
-    from rich.console import Console
-
-    from ziping.reports.progress import BarProgress
-    from ziping.synth.report import render
-
-    bar = BarProgress()
-    try:
-        score = evaluate_corpus(corpus, progress=bar)
-    finally:
-        bar.close()
-    render(score, Console(soft_wrap=True, highlight=False))

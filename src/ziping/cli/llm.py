@@ -1,44 +1,18 @@
-"""The LLM commands of the CLI: `ziping llm ping`, `ziping cache clear`, `ziping eval` (whose --corpus lives in cli_quality). Thin, like cli.py."""
+"""`ziping llm ping`, `ziping cache clear`, `ziping eval`: the endpoint, its answer cache, and how well checks score."""
 
 from __future__ import annotations
 
+import sys
 from enum import StrEnum
 from pathlib import Path
 from typing import Annotated
 
 import typer
 
-llm_app = typer.Typer(help="大模型端点 / the LLM endpoint", no_args_is_help=True)
-cache_app = typer.Typer(help="大模型回答缓存 / the LLM answer cache", no_args_is_help=True)
+from ziping.cli.base import BaseUrlOpt, ModelOpt, ModeOpt, NoCacheOpt, PresetOpt, app, fail, group, llm_settings
 
-# The LLM options, declared once for every command that talks to an endpoint.
-LlmOpt = Annotated[
-    bool | None, typer.Option("--llm/--no-llm", help="运行大模型叙述检查（会把表格内容发送到端点）/ LLM checks")
-]
-ModelOpt = Annotated[str | None, typer.Option(help="模型名称 / model name")]
-BaseUrlOpt = Annotated[str | None, typer.Option(help="OpenAI 兼容端点地址 / endpoint base URL")]
-PresetOpt = Annotated[str | None, typer.Option(help="服务商预设 / provider preset")]
-ModeOpt = Annotated[str | None, typer.Option(help="结构化输出方式 / json_schema|json_object|tools")]
-ConcurrencyOpt = Annotated[int | None, typer.Option(help="同时进行的请求数 / requests in flight")]
-NoCacheOpt = Annotated[bool, typer.Option("--no-cache", help="不使用大模型回答缓存 / bypass the cache")]
-
-
-def _settings(**flags):
-    from ziping.cli import _fail
-    from ziping.llm.batch import LLMSetupError, check_ready, load_settings
-
-    try:
-        settings = load_settings(**flags)
-        check_ready(settings)
-    except LLMSetupError as exc:
-        raise _fail(str(exc)) from None
-    return settings
-
-
-def _llm_failure(exc) -> typer.Exit:
-    from ziping.cli import _fail
-
-    return _fail(exc.zh)
+llm_app = group("llm", "大模型端点 / the LLM endpoint")
+cache_app = group("cache", "大模型回答缓存 / the LLM answer cache")
 
 
 @llm_app.command("ping")
@@ -49,11 +23,11 @@ def ping_command(
     from ziping.llm.client import LLMError
     from ziping.llm.ping import ping
 
-    settings = _settings(model=model, base_url=base_url, preset=preset, mode=mode)
+    settings = llm_settings(required=True, model=model, base_url=base_url, preset=preset, mode=mode)
     try:
         result = ping(settings)
     except LLMError as exc:
-        raise _llm_failure(exc) from None
+        raise fail(exc.zh) from None
     usage = result.usage
     tokens = f"{usage.prompt_tokens}/{usage.completion_tokens}" if usage.prompt_tokens is not None else "未知"
     typer.echo(
@@ -81,6 +55,7 @@ class EvalFormat(StrEnum):
     json = "json"
 
 
+@app.command("eval")
 def eval_command(
     gold: Annotated[
         Path | None, typer.Option(help="大模型检查：标注文件所在文件夹 / LLM checks: folder of gold files")
@@ -99,25 +74,20 @@ def eval_command(
     no_cache: NoCacheOpt = False,
 ) -> None:
     """评估检查的准确率与召回率：--gold 评估大模型检查，--corpus 评估确定性规则和读取 / precision and recall per code."""
-    from ziping.cli import _fail
-
     if (gold is None) == (corpus is None):
-        raise _fail("请给出 --gold（大模型检查）或 --corpus（确定性规则）之一 / give --gold or --corpus")
+        raise fail("请给出 --gold（大模型检查）或 --corpus（确定性规则）之一 / give --gold or --corpus")
     if corpus is not None:
-        # The corpus evaluation runs no model: nothing of the LLM layer is imported on this path.
-        from ziping.cli_quality import eval_corpus
-
-        eval_corpus(corpus, format.value)
+        _eval_corpus(corpus, format)
         return
     from ziping.llm.cache import AnswerCache
     from ziping.llm.evaluate import GoldError, evaluate
 
-    settings = _settings(model=model, base_url=base_url, preset=preset, mode=mode)
+    settings = llm_settings(required=True, model=model, base_url=base_url, preset=preset, mode=mode)
     cache = None if no_cache else AnswerCache()
     try:
         score, run = evaluate(gold, settings, cache)
     except GoldError as exc:
-        raise _fail(str(exc)) from None
+        raise fail(str(exc)) from None
     finally:
         if cache:
             cache.close()
@@ -128,3 +98,28 @@ def eval_command(
         r = f"{recall:.2f}" if recall is not None else "—"
         typer.echo(f"| {code} | {tp} | {fp} | {fn} | {p} | {r} |")
     typer.echo(f"{run.reviewed}/{run.forms} 张表完成检查；{run.reason_zh or ''}".rstrip("；"))
+
+
+def _eval_corpus(corpus: Path, format: EvalFormat) -> None:
+    """The deterministic rules and the readers scored on a labelled corpus; no model runs, none is imported."""
+    from ziping.synth.evaluate import evaluate_corpus
+
+    if not (corpus / "labels.jsonl").is_file():
+        raise fail(f"{corpus} 中没有 labels.jsonl；先运行 ziping synth {corpus} 生成语料")
+    if format is EvalFormat.json:
+        import json
+
+        score = evaluate_corpus(corpus)
+        sys.stdout.write(json.dumps(score.to_json(), ensure_ascii=False, indent=2) + "\n")
+        return
+    from rich.console import Console
+
+    from ziping.reports.progress import BarProgress
+    from ziping.synth.report import render
+
+    bar = BarProgress()
+    try:
+        score = evaluate_corpus(corpus, progress=bar)
+    finally:
+        bar.close()
+    render(score, Console(soft_wrap=True, highlight=False))

@@ -1,0 +1,238 @@
+"""`ziping check` and `ziping parse`: check forms and report, or print what was read."""
+
+from __future__ import annotations
+
+import sys
+from enum import StrEnum
+from pathlib import Path
+from typing import Annotated
+
+import typer
+
+from ziping.cli.base import (
+    BaseUrlOpt,
+    ConcurrencyOpt,
+    Exit,
+    IgnoreOpt,
+    Lang,
+    LangOpt,
+    LlmOpt,
+    ModelOpt,
+    ModeOpt,
+    NoCacheOpt,
+    PresetOpt,
+    ProfileOpt,
+    SelectOpt,
+    app,
+    fail,
+    llm_settings,
+    make_checker,
+    make_reviewer,
+)
+
+
+class Format(StrEnum):
+    text = "text"
+    json = "json"
+
+
+class CheckFormat(StrEnum):
+    """`check` also writes per-form reports; `parse` keeps text and JSON only."""
+
+    text = "text"
+    json = "json"
+    html = "html"  # one self-contained page per input file
+    md = "md"  # the same report as Markdown
+
+
+class Extract(StrEnum):
+    rules = "rules"
+    llm = "llm"
+
+
+class FailOn(StrEnum):
+    error = "error"
+    warning = "warning"
+    never = "never"
+
+
+@app.command()
+def check(
+    paths: Annotated[list[Path], typer.Argument(help="自评表文件或文件夹 / form files or folders", show_default=False)],
+    format: Annotated[CheckFormat, typer.Option("--format", "-f", help="输出格式 / output format")] = CheckFormat.text,
+    select: SelectOpt = None,
+    ignore: IgnoreOpt = None,
+    profile: ProfileOpt = None,
+    lang: LangOpt = Lang.zh,
+    fail_on: Annotated[
+        FailOn, typer.Option(help="出现该级别及以上的问题时退出码为 1 / exit 1 at this severity")
+    ] = FailOn.error,
+    out: Annotated[
+        Path | None,
+        typer.Option(
+            "--out",
+            "-o",
+            help="html/md 报告的输出文件；多个输入时为文件夹 / report file, or a folder for several inputs",
+            show_default=False,
+        ),
+    ] = None,
+    llm: LlmOpt = None,
+    model: ModelOpt = None,
+    base_url: BaseUrlOpt = None,
+    preset: PresetOpt = None,
+    mode: ModeOpt = None,
+    concurrency: ConcurrencyOpt = None,
+    no_cache: NoCacheOpt = False,
+) -> None:
+    """检查自评表，复核全部结构化字段 / check forms and re-score every structured field."""
+    from ziping.checks import expand, tune_gc_for_batch
+
+    if out is not None and format not in (CheckFormat.html, CheckFormat.md):
+        raise fail("--out 只用于 --format html 或 md")
+    if format is CheckFormat.html and out is None:
+        raise fail("HTML 报告需要用 --out 指定输出文件（多个输入时为文件夹），例如 --out 自评报告.html")
+    checker = make_checker(select, ignore, profile)
+    settings = llm_settings(llm=llm, model=model, base_url=base_url, preset=preset, mode=mode, concurrency=concurrency)
+    reviewer = make_reviewer(settings, checker, use_cache=not no_cache)
+    tune_gc_for_batch()
+    if format in (CheckFormat.html, CheckFormat.md):
+        counts = _form_reports(checker, paths, format, out, checker.profile.name, lang.value, reviewer)
+        raise typer.Exit(_exit_code(counts, fail_on))
+    results = (_check_one(checker, path) for path in expand(paths))
+    llm_run = None
+    if reviewer is not None:
+        results = list(results)  # every form is reviewed concurrently before the report starts
+        llm_run = reviewer(results)
+    if format is CheckFormat.json:
+        from ziping.reports.contract import write_report
+
+        counts = write_report(results, sys.stdout, profile or "standard", lang.value, llm_run)
+    else:
+        from rich.console import Console
+
+        from ziping.reports.text import render
+
+        counts = render(results, Console(soft_wrap=True, highlight=False), lang.value, llm_run)
+    raise typer.Exit(_exit_code(counts, fail_on))
+
+
+STDIN = "-"  # the path that names standard input, as in cat and grep
+
+
+def _stdin_bytes() -> bytes:
+    """Standard input, read up to one byte past the size limit so an oversized stream is refused."""
+    from ziping.readers import MAX_BYTES
+
+    return sys.stdin.buffer.read(MAX_BYTES + 1)
+
+
+def _check_one(checker, path: Path):
+    """Check a file, or standard input when the path is "-"."""
+    if str(path) != STDIN:
+        return checker.check_file(path)
+    return checker.check_bytes(_stdin_bytes(), STDIN)
+
+
+def _form_reports(
+    checker, paths: list[Path], format: CheckFormat, out: Path | None, profile: str, lang: str, reviewer=None
+):
+    """One HTML or Markdown report per input file: into --out, or Markdown on stdout."""
+    from collections import Counter
+
+    from ziping.checks import expand
+
+    if format is CheckFormat.html:
+        from ziping.reports.html import render_html as render_file
+    else:
+        from ziping.reports.markdown import render_markdown as render_file
+    runs: dict[str, object] = {}
+
+    def check_file(path: Path):
+        result = _check_one(checker, path)
+        if reviewer is not None:
+            runs[result.path] = reviewer([result])
+        return result
+
+    def render(result) -> str:
+        return render_file(result, lang=lang, profile=profile, llm=runs.get(result.path))
+
+    if out is None:
+        from ziping.reports.output import write_stream
+
+        return write_stream((check_file(path) for path in expand(paths)), render, sys.stdout)
+    from rich.console import Console
+
+    from ziping.reports.output import OutputError, plan, tally, write_files
+
+    try:
+        pairs = plan(list(expand(paths)), paths, out, format.value)
+    except OutputError as exc:
+        raise fail(str(exc)) from None
+    counts: Counter[str] = Counter()
+    stderr = Console(stderr=True, soft_wrap=True, highlight=False)
+    for target, result in write_files(pairs, check_file, render):
+        tally(counts, result)
+        stderr.print(f"已写入 {target}")
+    return counts
+
+
+def _exit_code(counts, fail_on: FailOn) -> Exit:
+    if counts["unreadable"]:
+        return Exit.UNUSABLE
+    if fail_on is FailOn.never:
+        return Exit.OK
+    levels = ("error",) if fail_on is FailOn.error else ("error", "warning")
+    return Exit.FINDINGS if any(counts[level] for level in levels) else Exit.OK
+
+
+@app.command()
+def parse(
+    path: Annotated[Path, typer.Argument(help="自评表文件 / a form file", show_default=False)],
+    format: Annotated[Format, typer.Option("--format", "-f", help="输出格式 / output format")] = Format.json,
+    extract: Annotated[
+        Extract,
+        typer.Option(help="rules：按已知版式读取；llm：由大模型读取未知版式（会发送原文）/ who reads the layout"),
+    ] = Extract.rules,
+    model: ModelOpt = None,
+    base_url: BaseUrlOpt = None,
+    preset: PresetOpt = None,
+) -> None:
+    """读取自评表并输出解析结果（JSON 可再作为输入）/ print the parsed forms (the JSON is valid input)."""
+    if extract is Extract.llm:
+        result = _read_with_model(path, model=model, base_url=base_url, preset=preset)
+    elif str(path) == STDIN:
+        from ziping.readers import read_bytes
+
+        result = read_bytes(_stdin_bytes(), STDIN)
+    else:
+        from ziping.readers import read_path
+
+        result = read_path(path)
+    if result.problem is not None:
+        raise fail(f"{path}：{result.problem.code} {result.problem.reason_zh}")
+    if format is Format.json:
+        import json
+
+        from ziping.reports.parsed import parsed_json
+
+        sys.stdout.write(json.dumps(parsed_json(result), ensure_ascii=False, indent=2) + "\n")
+        return
+    from rich.console import Console
+
+    from ziping.reports.parsed import render_parsed
+
+    render_parsed(result.forms, Console(soft_wrap=True, highlight=False))
+
+
+def _read_with_model(path: Path, **flags):
+    """`parse --extract llm`: the model reads the layout; setup and endpoint failures are usage errors."""
+    from ziping.llm.client import LLMError
+    from ziping.llm.extract import ExtractionError, read_with_model
+
+    settings = llm_settings(required=True, **flags)
+    try:
+        return read_with_model(path, settings)
+    except ExtractionError as exc:
+        raise fail(f"{path}：{exc}") from None
+    except LLMError as exc:
+        raise fail(f"{path}：{exc.zh}") from None
