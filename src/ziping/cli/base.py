@@ -8,22 +8,44 @@ they do is in the library, where the Python API and the web layer reach it too.
 from __future__ import annotations
 
 from enum import IntEnum, StrEnum
-from typing import Annotated
+from typing import Annotated, Any
 
 import typer
 
-app = typer.Typer(
+from ziping.cli.i18n import COLON, Command, Group, say, t
+
+
+class App(typer.Typer):
+    """A typer app whose commands and groups speak the run's language (ziping.cli.i18n)."""
+
+    def __init__(self, *, help: str, name: str | None = None) -> None:
+        super().__init__(
+            name=name,
+            help=help,
+            cls=Group,
+            no_args_is_help=True,
+            add_completion=False,
+            pretty_exceptions_enable=False,
+            rich_markup_mode=None,
+        )
+
+    def command(self, name: str | None = None, *, cls: Any = None, **kwargs: Any) -> Any:
+        return super().command(name, cls=cls or Command, **kwargs)
+
+
+app = App(
     name="ziping",
-    help="检查项目支出绩效自评表：复核执行率、指标得分和总分，核对必填说明。 / Checks 项目支出绩效自评表 forms.",
-    no_args_is_help=True,
-    add_completion=False,
-    pretty_exceptions_enable=False,
+    help=t(
+        "检查项目支出绩效自评表：复核执行率、指标得分和总分，核对必填说明。",
+        "Checks 项目支出绩效自评表 (project expenditure performance self-evaluation forms): re-scores the "
+        "execution rate, every indicator's score and the totals, and checks the explanations that must be there.",
+    ),
 )
 
 
-def group(name: str, help: str) -> typer.Typer:
-    """A command group (`ziping queue …`) added to the app, with the app's settings."""
-    sub = typer.Typer(help=help, no_args_is_help=True, add_completion=False, pretty_exceptions_enable=False)
+def group(name: str, help: str) -> App:
+    """A command group (`ziping queue …`) added to the app."""
+    sub = App(help=help)
     app.add_typer(sub, name=name)
     return sub
 
@@ -43,32 +65,73 @@ class Lang(StrEnum):
 
 # Options several commands share, declared once.
 SelectOpt = Annotated[
-    list[str] | None, typer.Option(help="只运行这些规则（代码或前缀，逗号分隔）/ rule codes or prefixes")
+    list[str] | None,
+    typer.Option(
+        metavar=t("代码", "CODE"),
+        help=t("只运行这些规则：代码或前缀，逗号分隔，如 ZP2,ZP304", "run only these rules: codes or prefixes, e.g. ZP2,ZP304"),
+    ),
 ]
-IgnoreOpt = Annotated[list[str] | None, typer.Option(help="不运行这些规则 / rule codes or prefixes to skip")]
+IgnoreOpt = Annotated[
+    list[str] | None,
+    typer.Option(metavar=t("代码", "CODE"), help=t("不运行这些规则：代码或前缀", "skip these rules: codes or prefixes")),
+]
 ProfileOpt = Annotated[
     str | None,
-    typer.Option(help="评分标准名称或 TOML 路径；不指定时为 standard，版式可识别的按版式 / scoring profile"),
+    typer.Option(
+        metavar=t("名称或路径", "NAME|PATH"),
+        help=t(
+            "评分标准：内置名称或 TOML 文件；不指定时按版式识别，否则为 standard",
+            "scoring profile: a built-in name or a TOML file; by default the one the layout names, else standard",
+        ),
+    ),
 ]
-LangOpt = Annotated[Lang, typer.Option(help="输出语言 / language")]
+LangOpt = Annotated[
+    Lang, typer.Option(envvar="ZIPING_LANG", show_envvar=False, help=t("输出语言", "output language"))
+]
 
 # The LLM options, for every command that talks to an endpoint.
 LlmOpt = Annotated[
-    bool | None, typer.Option("--llm/--no-llm", help="运行大模型叙述检查（会把表格内容发送到端点）/ LLM checks")
+    bool | None,
+    typer.Option(
+        "--llm/--no-llm",
+        help=t("运行大模型叙述检查（会把表格内容发送到端点）", "run the LLM narrative checks (sends the forms to the endpoint)"),
+    ),
 ]
-ModelOpt = Annotated[str | None, typer.Option(help="模型名称 / model name")]
-BaseUrlOpt = Annotated[str | None, typer.Option(help="OpenAI 兼容端点地址 / endpoint base URL")]
-PresetOpt = Annotated[str | None, typer.Option(help="服务商预设 / provider preset")]
-ModeOpt = Annotated[str | None, typer.Option(help="结构化输出方式 / json_schema|json_object|tools")]
-ConcurrencyOpt = Annotated[int | None, typer.Option(help="同时进行的请求数 / requests in flight")]
-NoCacheOpt = Annotated[bool, typer.Option("--no-cache", help="不使用大模型回答缓存 / bypass the cache")]
+ModelOpt = Annotated[str | None, typer.Option(metavar=t("模型", "MODEL"), help=t("模型名称", "model name"))]
+BaseUrlOpt = Annotated[
+    str | None, typer.Option(metavar=t("地址", "URL"), help=t("OpenAI 兼容端点地址", "OpenAI-compatible endpoint URL"))
+]
+PresetOpt = Annotated[
+    str | None, typer.Option(metavar=t("预设", "PRESET"), help=t("服务商预设，如 qwen、deepseek、ollama", "provider preset: qwen, deepseek, ollama …"))
+]
+ModeOpt = Annotated[
+    str | None,
+    typer.Option(
+        metavar="json_schema|json_object|tools",
+        help=t("结构化输出方式；不指定时自动选择", "structured-output mode; chosen automatically by default"),
+    ),
+]
+ConcurrencyOpt = Annotated[
+    int | None, typer.Option(metavar=t("数量", "N"), help=t("同时进行的请求数", "requests in flight"))
+]
+NoCacheOpt = Annotated[
+    bool, typer.Option("--no-cache", help=t("不使用大模型回答缓存", "bypass the LLM answer cache"))
+]
+
+NO_RULE = t("没有规则代码为 {code} 的规则；运行 `ziping rules` 查看全部规则", "No rule has the code {code}; `ziping rules` lists them")
+NO_PROFILE = t(
+    "找不到评分标准 {name}；内置标准：{builtin}，也可给出 TOML 文件路径",
+    "No profile named {name}; built in: {builtin}, or give the path of a TOML file",
+)
 
 
 def fail(message: str) -> typer.Exit:
     """Print a usage or setup error on stderr; raise the returned Exit (code 2)."""
     from rich.console import Console
 
-    Console(stderr=True, soft_wrap=True).print(f"[red]ziping：{message}[/]")
+    from rich.markup import escape
+
+    Console(stderr=True, soft_wrap=True).print(f"[red]ziping{say(COLON)}{escape(message)}[/]")
     return typer.Exit(Exit.UNUSABLE)
 
 
@@ -86,9 +149,9 @@ def make_checker(select: list[str] | None, ignore: list[str] | None, profile: st
     try:
         return Checker.create(codes(select), codes(ignore), profile)
     except UnknownRuleError as exc:
-        raise fail(f"没有规则代码为 {exc} 的规则；运行 `ziping rules` 查看全部规则") from None
+        raise fail(say(NO_RULE).format(code=exc)) from None
     except UnknownProfileError as exc:
-        raise fail(f"找不到评分标准 {exc}；内置标准：{', '.join(available())}，也可给出 TOML 文件路径") from None
+        raise fail(say(NO_PROFILE).format(name=exc, builtin=", ".join(available()))) from None
     except ProfileError as exc:
         raise fail(str(exc)) from None
 

@@ -8,15 +8,17 @@ from typing import Annotated
 
 import typer
 
-from ziping.cli.base import Lang, LangOpt, app, fail
+from ziping.cli.base import Lang, LangOpt, app, fail, t
 
 
-@app.command()
+@app.command(help=t("列出全部规则，或解释一条规则并运行它的示例", "List the rules, or explain one and run its examples."))
 def rules(
-    code: Annotated[str | None, typer.Argument(help="规则代码，如 ZP304 / a rule code", show_default=False)] = None,
+    code: Annotated[
+        str | None,
+        typer.Argument(metavar=t("代码", "CODE"), help=t("规则代码，如 ZP304", "a rule code, e.g. ZP304"), show_default=False),
+    ] = None,
     lang: LangOpt = Lang.zh,
 ) -> None:
-    """列出全部规则，或解释一条规则及其示例 / list the rules, or explain one with its examples."""
     from rich.console import Console
 
     from ziping.reports.ruledoc import render_rule, render_rules
@@ -32,9 +34,8 @@ def rules(
     render_rule(rule, console, lang.value)
 
 
-@app.command()
+@app.command(help=t("输出自评表数据模型的 JSON Schema", "Print the JSON Schema of the form model."))
 def schema() -> None:
-    """输出自评表数据模型的 JSON Schema / print the JSON Schema of the form model."""
     import json
 
     from ziping.model import Form
@@ -42,13 +43,20 @@ def schema() -> None:
     sys.stdout.write(json.dumps(Form.model_json_schema(), ensure_ascii=False, indent=2) + "\n")
 
 
-@app.command()
+@app.command(
+    help=t(
+        "写出空白自评表（.xlsx，含数据验证和批注），填写后用 check 检查",
+        "Write a blank form workbook (data validation, comments) to fill in and check.",
+    )
+)
 def template(
     out: Annotated[
-        Path, typer.Option("--out", "-o", help="输出的 .xlsx 文件 / the workbook to write", show_default=False)
+        Path,
+        typer.Option(
+            "--out", "-o", metavar=t("路径", "PATH"), help=t("要写出的 .xlsx 文件", "the workbook to write"), show_default=False
+        ),
     ],
 ) -> None:
-    """写出空白自评表（.xlsx，含数据验证和批注）/ write a blank form workbook for drafting staff."""
     from ziping.template import TemplateExistsError, write_template
 
     if out.suffix.lower() != ".xlsx":

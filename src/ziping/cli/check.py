@@ -25,6 +25,7 @@ from ziping.cli.base import (
     SelectOpt,
     app,
     fail,
+    t,
     llm_settings,
     make_checker,
     make_reviewer,
@@ -56,23 +57,36 @@ class FailOn(StrEnum):
     never = "never"
 
 
-@app.command()
+@app.command(help=t("检查自评表，复核全部结构化字段", "Check forms and re-score every structured field."))
 def check(
-    paths: Annotated[list[Path], typer.Argument(help="自评表文件或文件夹 / form files or folders", show_default=False)],
-    format: Annotated[CheckFormat, typer.Option("--format", "-f", help="输出格式 / output format")] = CheckFormat.text,
+    paths: Annotated[
+        list[Path],
+        typer.Argument(
+            metavar=t("路径", "PATH"),
+            help=t("自评表文件或文件夹（- 为标准输入）", "form files or folders (- for standard input)"),
+            show_default=False,
+        ),
+    ],
+    format: Annotated[
+        CheckFormat, typer.Option("--format", "-f", help=t("输出格式", "output format"))
+    ] = CheckFormat.text,
     select: SelectOpt = None,
     ignore: IgnoreOpt = None,
     profile: ProfileOpt = None,
     lang: LangOpt = Lang.zh,
     fail_on: Annotated[
-        FailOn, typer.Option(help="出现该级别及以上的问题时退出码为 1 / exit 1 at this severity")
+        FailOn,
+        typer.Option(help=t("出现该级别及以上的问题时退出码为 1", "exit with 1 when findings of this severity or above")),
     ] = FailOn.error,
     out: Annotated[
         Path | None,
         typer.Option(
             "--out",
             "-o",
-            help="html/md 报告的输出文件；多个输入时为文件夹 / report file, or a folder for several inputs",
+            metavar=t("路径", "PATH"),
+            help=t(
+                "html/md 报告的输出文件；多个输入时为文件夹", "the html/md report file, or a folder for several inputs"
+            ),
             show_default=False,
         ),
     ] = None,
@@ -84,7 +98,6 @@ def check(
     concurrency: ConcurrencyOpt = None,
     no_cache: NoCacheOpt = False,
 ) -> None:
-    """检查自评表，复核全部结构化字段 / check forms and re-score every structured field."""
     from ziping.checks import expand, tune_gc_for_batch
 
     if out is not None and format not in (CheckFormat.html, CheckFormat.md):
@@ -185,19 +198,30 @@ def _exit_code(counts, fail_on: FailOn) -> Exit:
     return Exit.FINDINGS if any(counts[level] for level in levels) else Exit.OK
 
 
-@app.command()
+@app.command(
+    help=t("读取自评表并输出解析结果（JSON 可再作为 check 的输入）", "Print the parsed forms (the JSON is valid input to check).")
+)
 def parse(
-    path: Annotated[Path, typer.Argument(help="自评表文件 / a form file", show_default=False)],
-    format: Annotated[Format, typer.Option("--format", "-f", help="输出格式 / output format")] = Format.json,
+    path: Annotated[
+        Path,
+        typer.Argument(
+            metavar=t("路径", "PATH"), help=t("自评表文件（- 为标准输入）", "a form file (- for standard input)"), show_default=False
+        ),
+    ],
+    format: Annotated[Format, typer.Option("--format", "-f", help=t("输出格式", "output format"))] = Format.json,
     extract: Annotated[
         Extract,
-        typer.Option(help="rules：按已知版式读取；llm：由大模型读取未知版式（会发送原文）/ who reads the layout"),
+        typer.Option(
+            help=t(
+                "rules：按已知版式读取；llm：由大模型读取未知版式（会发送原文）",
+                "rules: read known layouts; llm: a model reads an unknown layout (sends the text)",
+            )
+        ),
     ] = Extract.rules,
     model: ModelOpt = None,
     base_url: BaseUrlOpt = None,
     preset: PresetOpt = None,
 ) -> None:
-    """读取自评表并输出解析结果（JSON 可再作为输入）/ print the parsed forms (the JSON is valid input)."""
     if extract is Extract.llm:
         result = _read_with_model(path, model=model, base_url=base_url, preset=preset)
     elif str(path) == STDIN:

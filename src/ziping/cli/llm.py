@@ -9,17 +9,16 @@ from typing import Annotated
 
 import typer
 
-from ziping.cli.base import BaseUrlOpt, ModelOpt, ModeOpt, NoCacheOpt, PresetOpt, app, fail, group, llm_settings
+from ziping.cli.base import BaseUrlOpt, ModelOpt, ModeOpt, NoCacheOpt, PresetOpt, app, fail, group, llm_settings, t
 
-llm_app = group("llm", "大模型端点 / the LLM endpoint")
-cache_app = group("cache", "大模型回答缓存 / the LLM answer cache")
+llm_app = group("llm", t("大模型端点", "The LLM endpoint."))
+cache_app = group("cache", t("大模型回答缓存", "The LLM answer cache."))
 
 
-@llm_app.command("ping")
+@llm_app.command("ping", help=t("用一次极小的结构化调用检查端点", "One tiny structured call to check the endpoint."))
 def ping_command(
     model: ModelOpt = None, base_url: BaseUrlOpt = None, preset: PresetOpt = None, mode: ModeOpt = None
 ) -> None:
-    """用一次极小的结构化调用检查端点 / one tiny structured call to check the endpoint."""
     from ziping.llm.client import LLMError
     from ziping.llm.ping import ping
 
@@ -36,9 +35,8 @@ def ping_command(
     )
 
 
-@cache_app.command("clear")
+@cache_app.command("clear", help=t("清空大模型回答缓存", "Remove every cached LLM answer."))
 def cache_clear() -> None:
-    """清空大模型回答缓存 / remove every cached LLM answer."""
     from ziping.llm.cache import AnswerCache, default_path
 
     if not default_path().exists():
@@ -55,17 +53,29 @@ class EvalFormat(StrEnum):
     json = "json"
 
 
-@app.command("eval")
+@app.command(
+    "eval",
+    help=t(
+        "评估检查的精确率与召回率：--gold 评估大模型检查，--corpus 评估确定性规则和读取",
+        "Precision and recall per code: --gold for the LLM checks, --corpus for the rules and readers.",
+    ),
+)
 def eval_command(
     gold: Annotated[
-        Path | None, typer.Option(help="大模型检查：标注文件所在文件夹 / LLM checks: folder of gold files")
+        Path | None,
+        typer.Option(
+            metavar=t("文件夹", "DIR"), help=t("大模型检查：标注文件所在文件夹", "LLM checks: the folder of gold files")
+        ),
     ] = None,
     corpus: Annotated[
         Path | None,
-        typer.Option(help="确定性规则：ziping synth 生成的带标注语料 / deterministic rules: a labelled corpus"),
+        typer.Option(
+            metavar=t("文件夹", "DIR"),
+            help=t("确定性规则：ziping synth 生成的带标注语料", "deterministic rules: a corpus made by ziping synth"),
+        ),
     ] = None,
     format: Annotated[
-        EvalFormat, typer.Option("--format", "-f", help="--corpus 的输出格式 / output of --corpus")
+        EvalFormat, typer.Option("--format", "-f", help=t("--corpus 的输出格式", "the output of --corpus"))
     ] = EvalFormat.table,
     model: ModelOpt = None,
     base_url: BaseUrlOpt = None,
@@ -73,7 +83,6 @@ def eval_command(
     mode: ModeOpt = None,
     no_cache: NoCacheOpt = False,
 ) -> None:
-    """评估检查的准确率与召回率：--gold 评估大模型检查，--corpus 评估确定性规则和读取 / precision and recall per code."""
     if (gold is None) == (corpus is None):
         raise fail("请给出 --gold（大模型检查）或 --corpus（确定性规则）之一 / give --gold or --corpus")
     if corpus is not None:
@@ -91,7 +100,7 @@ def eval_command(
     finally:
         if cache:
             cache.close()
-    typer.echo("| 代码 | 命中 | 误报 | 漏报 | 准确率 | 召回率 |")
+    typer.echo("| 代码 | 命中 | 误报 | 漏报 | 精确率 | 召回率 |")
     typer.echo("|---|---:|---:|---:|---:|---:|")
     for code, tp, fp, fn, precision, recall in score.rows():
         p = f"{precision:.2f}" if precision is not None else "—"

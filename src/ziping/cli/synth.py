@@ -7,19 +7,33 @@ from typing import Annotated
 
 import typer
 
-from ziping.cli.base import app, fail
+from ziping.cli.base import app, fail, t
 
 FORMATS = ("txt", "json", "xlsx", "pdf")
 
 
-@app.command("synth")
+@app.command(
+    "synth",
+    help=t(
+        "生成带缺陷标注的合成自评表语料（供 ziping eval --corpus 评估）",
+        "Write a labelled corpus of synthetic forms with injected defects (for ziping eval --corpus).",
+    ),
+)
 def synth_command(
-    out: Annotated[Path, typer.Argument(help="输出文件夹 / folder to write the corpus into", show_default=False)],
-    count: Annotated[int, typer.Option(min=1, help="表的数量 / number of forms")] = 2000,
-    seed: Annotated[int, typer.Option(help="随机种子：相同种子生成相同文件 / same seed, same bytes")] = 1,
-    formats: Annotated[str, typer.Option(help="输出格式，逗号分隔 / formats: txt,json,xlsx,pdf")] = ",".join(FORMATS),
+    out: Annotated[
+        Path,
+        typer.Argument(
+            metavar=t("文件夹", "DIR"), help=t("写入语料的文件夹（新的或空的）", "a new or empty folder"), show_default=False
+        ),
+    ],
+    count: Annotated[int, typer.Option(min=1, metavar=t("数量", "N"), help=t("表的数量", "number of forms"))] = 2000,
+    seed: Annotated[
+        int, typer.Option(metavar=t("整数", "N"), help=t("随机种子：相同种子生成相同文件", "same seed, same bytes"))
+    ] = 1,
+    formats: Annotated[
+        str, typer.Option(metavar=t("格式", "FORMATS"), help=t("输出格式，逗号分隔", "formats, comma-separated"))
+    ] = ",".join(FORMATS),
 ) -> None:
-    """生成带缺陷标注的合成自评表语料 / write a labelled corpus of synthetic forms with injected defects."""
     from ziping.synth.generate import generate_corpus
 
     chosen = [f.strip().lower() for f in formats.replace("，", ",").split(",") if f.strip()]

@@ -24,6 +24,7 @@ from ziping.cli.base import (
     SelectOpt,
     app,
     fail,
+    t,
     group,
     llm_settings,
     make_checker,
@@ -31,7 +32,16 @@ from ziping.cli.base import (
 )
 
 DEFAULT_DB = Path(".ziping") / "triage.db"  # = ziping.store.DEFAULT_DB, spelled here so --help imports nothing
-DbOption = Annotated[Path, typer.Option("--db", help="结果库（SQLite）路径 / the triage store")]
+DbOption = Annotated[
+    Path, typer.Option("--db", metavar=t("路径", "PATH"), help=t("结果库（SQLite）路径", "the triage store (SQLite)"))
+]
+SinceOpt = Annotated[
+    str | None,
+    typer.Option(
+        metavar=t("时间", "TIME"),
+        help=t("只列出此时间之后新增或改动的表，如 2026-11-25T09:00", "only forms new or changed since, e.g. 2026-11-25T09:00"),
+    ),
+]
 
 
 def _since(value: str | None, lang: str):
@@ -60,25 +70,37 @@ def _open_store(db: Path, lang: str, must_exist: bool = False):
         raise fail(str(exc)) from None
 
 
-@app.command()
+@app.command(
+    help=t("按风险排序审核队列，增量检查并导出", "Rank forms by risk into a review queue, checking only what changed.")
+)
 def triage(
     paths: Annotated[
-        list[Path] | None, typer.Argument(help="自评表文件或文件夹 / form files or folders", show_default=False)
+        list[Path] | None,
+        typer.Argument(metavar=t("路径", "PATH"), help=t("自评表文件或文件夹", "form files or folders"), show_default=False),
     ] = None,
     out: Annotated[
         list[Path] | None,
-        typer.Option("--out", "-o", help="导出队列，可重复；按后缀 .xlsx/.csv/.json/.html / export (repeatable)"),
+        typer.Option(
+            "--out",
+            "-o",
+            metavar=t("路径", "PATH"),
+            help=t("导出队列，按后缀 .xlsx/.csv/.json/.html", "export the queue: .xlsx, .csv, .json or .html"),
+        ),
     ] = None,
     db: DbOption = DEFAULT_DB,
-    since: Annotated[
-        str | None, typer.Option(help="只列出此时间之后新增或改动的表 / only forms new since this time")
-    ] = None,
-    explain: Annotated[bool, typer.Option("--explain", help="说明风险分的算法 / print the risk formula")] = False,
+    since: SinceOpt = None,
+    explain: Annotated[bool, typer.Option("--explain", help=t("说明风险分的算法", "print the risk formula"))] = False,
     dry_run: Annotated[
-        bool, typer.Option("--dry-run", help="只统计并估算大模型用量，不检查 / count and estimate only")
+        bool,
+        typer.Option("--dry-run", help=t("只统计并估算大模型用量，不检查", "count and estimate LLM use; check nothing")),
     ] = False,
     workers: Annotated[
-        int | None, typer.Option(help="进程数；默认超过 200 个文件时用全部核 / processes", show_default=False)
+        int | None,
+        typer.Option(
+            metavar=t("数量", "N"),
+            help=t("进程数；默认超过 200 个文件时用全部核", "processes; by default every core above 200 files"),
+            show_default=False,
+        ),
     ] = None,
     select: SelectOpt = None,
     ignore: IgnoreOpt = None,
@@ -92,7 +114,6 @@ def triage(
     concurrency: ConcurrencyOpt = None,
     no_cache: NoCacheOpt = False,
 ) -> None:
-    """按风险排序审核队列，增量检查并导出 / rank forms by risk into a review queue, incrementally."""
     if explain:
         from ziping.risk import formula
 
@@ -150,18 +171,23 @@ def _fields(record) -> dict:
     return asdict(record)
 
 
-queue_app = group("queue", "审核队列：标记与列出 / the review queue: mark forms, list them")
+queue_app = group("queue", t("审核队列：标记与列出", "The review queue: mark forms, list them."))
 
 
-@queue_app.command("mark")
+@queue_app.command(
+    "mark", help=t("标记一张表的审阅状态，可附备注", "Mark a form reviewed, returned or accepted, with a note.")
+)
 def queue_mark(
-    form_id: Annotated[str, typer.Argument(metavar="ID", help="表的编号，见队列 / the form's ID", show_default=False)],
-    status: Annotated[str, typer.Argument(metavar="STATUS", help="reviewed | returned | accepted", show_default=False)],
-    note: Annotated[str, typer.Option(help="审阅备注 / a note")] = "",
+    form_id: Annotated[
+        str, typer.Argument(metavar=t("编号", "ID"), help=t("表的编号，见队列", "the form's ID in the queue"), show_default=False)
+    ],
+    status: Annotated[
+        str, typer.Argument(metavar=t("状态", "STATUS"), help="reviewed | returned | accepted", show_default=False)
+    ],
+    note: Annotated[str, typer.Option(metavar=t("文字", "TEXT"), help=t("审阅备注", "a note"))] = "",
     db: DbOption = DEFAULT_DB,
     lang: LangOpt = Lang.zh,
 ) -> None:
-    """标记一张表的审阅状态 / mark a form reviewed, returned or accepted, with a note."""
     from ziping.reports.queue import WORDS
     from ziping.store import STATUSES
     from ziping.triage import STATUS_LABELS
@@ -177,16 +203,16 @@ def queue_mark(
     sys.stdout.write(words["marked"].format(id=form_id, label=STATUS_LABELS[lang.value][status]) + "\n")
 
 
-@queue_app.command("list")
+@queue_app.command("list", help=t("列出结果库中的全部表，按风险排序", "List every stored form, ranked by risk."))
 def queue_list(
     status: Annotated[
-        str | None, typer.Option(help="reviewed | returned | accepted | pending", show_default=False)
+        str | None,
+        typer.Option(metavar=t("状态", "STATUS"), help="reviewed | returned | accepted | pending", show_default=False),
     ] = None,
-    since: Annotated[str | None, typer.Option(help="只列出此时间之后新增或改动的表 / new since")] = None,
+    since: SinceOpt = None,
     db: DbOption = DEFAULT_DB,
     lang: LangOpt = Lang.zh,
 ) -> None:
-    """列出结果库中的全部表，按风险排序 / list every stored form, ranked by risk."""
     from ziping.reports.queue import WORDS, render_terminal
     from ziping.store import STATUSES
     from ziping.triage import queue_rows, select_rows

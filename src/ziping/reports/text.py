@@ -35,6 +35,9 @@ WORDS = {
         "summary": "共 {files} 个文件、{forms} 张表：错误 {error}，警告 {warning}，提示 {info}",
         "unreadable": "；{unreadable} 个文件无法读取",
         "sep": "：",
+        "aside": "（{}）",
+        "comma": "，",
+        "semicolon": "；",
     },
     "en": {
         "form": "form",
@@ -51,6 +54,9 @@ WORDS = {
         "summary": "{files} file(s), {forms} form(s): {error} error(s), {warning} warning(s), {info} info",
         "unreadable": "; {unreadable} file(s) could not be read",
         "sep": ": ",
+        "aside": " ({})",
+        "comma": ", ",
+        "semicolon": "; ",
     },
 }
 
@@ -64,7 +70,7 @@ def _finding_lines(finding: Finding, lang: str) -> list[str]:
     lines = [
         head
         + escape(rule.message(finding, lang))
-        + (f" [dim]（{where}）[/]" if where and lang == "zh" else f" [dim]({where})[/]" if where else "")
+        + (f" [dim]{WORDS[lang]['aside'].format(where).strip()}[/]" if where else "")
     ]
     if formula := rule.formula(finding, lang):
         lines.append(f"      [dim]{WORDS[lang]['formula']}{WORDS[lang]['sep']}{escape(formula)}[/]")
@@ -76,16 +82,19 @@ def _figures_line(result: FormResult, lang: str) -> str:
     form, fig = result.form, result.figures
     parts = []
     if fig.execution_rate is not None:
+        rate = form.funds.execution_rate.raw if form.funds.execution_rate else "—"
+        score = form.funds.execution_score.raw if form.funds.execution_score else "—"
         parts.append(
-            f"{w['rate']} {fmt(fig.execution_rate)}%（{w['declared']} {form.funds.execution_rate.raw if form.funds.execution_rate else '—'}），"
-            f"{w['score']} {fmt(fig.execution_score)}（{w['declared']} {form.funds.execution_score.raw if form.funds.execution_score else '—'}）"
+            f"{w['rate']} {fmt(fig.execution_rate)}%{w['aside'].format(w['declared'] + ' ' + rate)}{w['comma']}"
+            f"{w['score']} {fmt(fig.execution_score)}{w['aside'].format(w['declared'] + ' ' + score)}"
         )
     if fig.total_score is not None:
         declared = f"{fmt(num(form.total.score))} / {fmt(num(form.total.weight), 0)}" if form.total.score else "—"
         parts.append(
-            f"{w['total']} {w['computed']} {fmt(fig.total_score)} / {fmt(fig.total_weight, 0)}（{w['declared']} {declared}）"
+            f"{w['total']} {w['computed']} {fmt(fig.total_score)} / {fmt(fig.total_weight, 0)}"
+            + w["aside"].format(f"{w['declared']} {declared}")
         )
-    return "    " + "；".join(parts)
+    return "    " + w["semicolon"].join(parts)
 
 
 def render(
