@@ -73,7 +73,9 @@ def test_every_declared_help_text_has_an_english_counterpart():
 
 @pytest.mark.parametrize("how", ["flag", "env"])
 def test_english_help_on_request(how):
-    args, env = (("check", "--help", "--lang", "en"), None) if how == "flag" else (("check", "--help"), {"ZIPING_LANG": "en"})
+    args, env = (
+        (("check", "--help", "--lang", "en"), None) if how == "flag" else (("check", "--help"), {"ZIPING_LANG": "en"})
+    )
     out = run(*args, env=env).output
     assert out.startswith("Usage: ziping check [OPTIONS] PATH...")
     assert "Options:" in out and "Show this message and exit." in out and "[default: text]" in out

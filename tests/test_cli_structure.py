@@ -38,6 +38,7 @@ def _cli_imports(module: str) -> set[str]:
 def test_the_package_holds_base_and_one_module_per_group():
     modules = {info.name for info in pkgutil.iter_modules([str(CLI_DIR)])}
     assert modules == {"base", "i18n", *GROUPS}
+    assert set(ziping.cli.COMMAND_GROUPS) == set(GROUPS)
 
 
 def test_base_imports_no_command_module():

@@ -11,11 +11,15 @@ import typer
 from ziping.cli.base import Lang, LangOpt, app, fail, t
 
 
-@app.command(help=t("列出全部规则，或解释一条规则并运行它的示例", "List the rules, or explain one and run its examples."))
+@app.command(
+    help=t("列出全部规则，或解释一条规则并运行它的示例", "List the rules, or explain one and run its examples.")
+)
 def rules(
     code: Annotated[
         str | None,
-        typer.Argument(metavar=t("代码", "CODE"), help=t("规则代码，如 ZP304", "a rule code, e.g. ZP304"), show_default=False),
+        typer.Argument(
+            metavar=t("代码", "CODE"), help=t("规则代码，如 ZP304", "a rule code, e.g. ZP304"), show_default=False
+        ),
     ] = None,
     lang: LangOpt = Lang.zh,
 ) -> None:
@@ -53,7 +57,11 @@ def template(
     out: Annotated[
         Path,
         typer.Option(
-            "--out", "-o", metavar=t("路径", "PATH"), help=t("要写出的 .xlsx 文件", "the workbook to write"), show_default=False
+            "--out",
+            "-o",
+            metavar=t("路径", "PATH"),
+            help=t("要写出的 .xlsx 文件", "the workbook to write"),
+            show_default=False,
         ),
     ],
 ) -> None:

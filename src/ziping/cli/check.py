@@ -25,10 +25,10 @@ from ziping.cli.base import (
     SelectOpt,
     app,
     fail,
-    t,
     llm_settings,
     make_checker,
     make_reviewer,
+    t,
 )
 
 
@@ -76,7 +76,9 @@ def check(
     lang: LangOpt = Lang.zh,
     fail_on: Annotated[
         FailOn,
-        typer.Option(help=t("出现该级别及以上的问题时退出码为 1", "exit with 1 when findings of this severity or above")),
+        typer.Option(
+            help=t("出现该级别及以上的问题时退出码为 1", "exit with 1 when findings of this severity or above")
+        ),
     ] = FailOn.error,
     out: Annotated[
         Path | None,
@@ -199,13 +201,18 @@ def _exit_code(counts, fail_on: FailOn) -> Exit:
 
 
 @app.command(
-    help=t("读取自评表并输出解析结果（JSON 可再作为 check 的输入）", "Print the parsed forms (the JSON is valid input to check).")
+    help=t(
+        "读取自评表并输出解析结果（JSON 可再作为 check 的输入）",
+        "Print the parsed forms (the JSON is valid input to check).",
+    )
 )
 def parse(
     path: Annotated[
         Path,
         typer.Argument(
-            metavar=t("路径", "PATH"), help=t("自评表文件（- 为标准输入）", "a form file (- for standard input)"), show_default=False
+            metavar=t("路径", "PATH"),
+            help=t("自评表文件（- 为标准输入）", "a form file (- for standard input)"),
+            show_default=False,
         ),
     ],
     format: Annotated[Format, typer.Option("--format", "-f", help=t("输出格式", "output format"))] = Format.json,

@@ -24,11 +24,11 @@ from ziping.cli.base import (
     SelectOpt,
     app,
     fail,
-    t,
     group,
     llm_settings,
     make_checker,
     make_reviewer,
+    t,
 )
 
 DEFAULT_DB = Path(".ziping") / "triage.db"  # = ziping.store.DEFAULT_DB, spelled here so --help imports nothing
@@ -39,7 +39,10 @@ SinceOpt = Annotated[
     str | None,
     typer.Option(
         metavar=t("时间", "TIME"),
-        help=t("只列出此时间之后新增或改动的表，如 2026-11-25T09:00", "only forms new or changed since, e.g. 2026-11-25T09:00"),
+        help=t(
+            "只列出此时间之后新增或改动的表，如 2026-11-25T09:00",
+            "only forms new or changed since, e.g. 2026-11-25T09:00",
+        ),
     ),
 ]
 
@@ -76,7 +79,9 @@ def _open_store(db: Path, lang: str, must_exist: bool = False):
 def triage(
     paths: Annotated[
         list[Path] | None,
-        typer.Argument(metavar=t("路径", "PATH"), help=t("自评表文件或文件夹", "form files or folders"), show_default=False),
+        typer.Argument(
+            metavar=t("路径", "PATH"), help=t("自评表文件或文件夹", "form files or folders"), show_default=False
+        ),
     ] = None,
     out: Annotated[
         list[Path] | None,
@@ -92,7 +97,9 @@ def triage(
     explain: Annotated[bool, typer.Option("--explain", help=t("说明风险分的算法", "print the risk formula"))] = False,
     dry_run: Annotated[
         bool,
-        typer.Option("--dry-run", help=t("只统计并估算大模型用量，不检查", "count and estimate LLM use; check nothing")),
+        typer.Option(
+            "--dry-run", help=t("只统计并估算大模型用量，不检查", "count and estimate LLM use; check nothing")
+        ),
     ] = False,
     workers: Annotated[
         int | None,
@@ -145,7 +152,9 @@ def triage(
     with _open_store(db, lang.value) as store:
         bar = BarProgress(lang.value)
         try:
-            reviewer = make_reviewer(settings, checker, use_cache=not no_cache, show_progress=False)  # triage has its bar
+            reviewer = make_reviewer(
+                settings, checker, use_cache=not no_cache, show_progress=False
+            )  # triage has its bar
             stats = tri.run(batch, store, checker, workers, bar, settings, reviewer)
         finally:
             bar.close()
@@ -179,7 +188,10 @@ queue_app = group("queue", t("审核队列：标记与列出", "The review queue
 )
 def queue_mark(
     form_id: Annotated[
-        str, typer.Argument(metavar=t("编号", "ID"), help=t("表的编号，见队列", "the form's ID in the queue"), show_default=False)
+        str,
+        typer.Argument(
+            metavar=t("编号", "ID"), help=t("表的编号，见队列", "the form's ID in the queue"), show_default=False
+        ),
     ],
     status: Annotated[
         str, typer.Argument(metavar=t("状态", "STATUS"), help="reviewed | returned | accepted", show_default=False)
