@@ -12,7 +12,34 @@ from typing import Annotated, Any
 
 import typer
 
-from ziping.cli.i18n import COLON, Command, Group, say, t
+from ziping.cli.i18n import COLON, Command, Group, current_lang, say, t
+
+# What the command modules take from here; the i18n helpers are theirs too, so they import nothing else of the CLI.
+__all__ = [
+    "App",
+    "BaseUrlOpt",
+    "ConcurrencyOpt",
+    "Exit",
+    "IgnoreOpt",
+    "Lang",
+    "LangOpt",
+    "LlmOpt",
+    "ModeOpt",
+    "ModelOpt",
+    "NoCacheOpt",
+    "PresetOpt",
+    "ProfileOpt",
+    "SelectOpt",
+    "app",
+    "current_lang",
+    "fail",
+    "group",
+    "llm_settings",
+    "make_checker",
+    "make_reviewer",
+    "say",
+    "t",
+]
 
 
 class App(typer.Typer):
@@ -68,12 +95,17 @@ SelectOpt = Annotated[
     list[str] | None,
     typer.Option(
         metavar=t("代码", "CODE"),
-        help=t("只运行这些规则：代码或前缀，逗号分隔，如 ZP2,ZP304", "run only these rules: codes or prefixes, e.g. ZP2,ZP304"),
+        help=t(
+            "只运行这些规则：代码或前缀，逗号分隔，如 ZP2,ZP304",
+            "run only these rules: codes or prefixes, e.g. ZP2,ZP304",
+        ),
     ),
 ]
 IgnoreOpt = Annotated[
     list[str] | None,
-    typer.Option(metavar=t("代码", "CODE"), help=t("不运行这些规则：代码或前缀", "skip these rules: codes or prefixes")),
+    typer.Option(
+        metavar=t("代码", "CODE"), help=t("不运行这些规则：代码或前缀", "skip these rules: codes or prefixes")
+    ),
 ]
 ProfileOpt = Annotated[
     str | None,
@@ -85,16 +117,17 @@ ProfileOpt = Annotated[
         ),
     ),
 ]
-LangOpt = Annotated[
-    Lang, typer.Option(envvar="ZIPING_LANG", show_envvar=False, help=t("输出语言", "output language"))
-]
+LangOpt = Annotated[Lang, typer.Option(envvar="ZIPING_LANG", show_envvar=False, help=t("输出语言", "output language"))]
 
 # The LLM options, for every command that talks to an endpoint.
 LlmOpt = Annotated[
     bool | None,
     typer.Option(
         "--llm/--no-llm",
-        help=t("运行大模型叙述检查（会把表格内容发送到端点）", "run the LLM narrative checks (sends the forms to the endpoint)"),
+        help=t(
+            "运行大模型叙述检查（会把表格内容发送到端点）",
+            "run the LLM narrative checks (sends the forms to the endpoint)",
+        ),
     ),
 ]
 ModelOpt = Annotated[str | None, typer.Option(metavar=t("模型", "MODEL"), help=t("模型名称", "model name"))]
@@ -102,7 +135,11 @@ BaseUrlOpt = Annotated[
     str | None, typer.Option(metavar=t("地址", "URL"), help=t("OpenAI 兼容端点地址", "OpenAI-compatible endpoint URL"))
 ]
 PresetOpt = Annotated[
-    str | None, typer.Option(metavar=t("预设", "PRESET"), help=t("服务商预设，如 qwen、deepseek、ollama", "provider preset: qwen, deepseek, ollama …"))
+    str | None,
+    typer.Option(
+        metavar=t("预设", "PRESET"),
+        help=t("服务商预设，如 qwen、deepseek、ollama", "provider preset: qwen, deepseek, ollama …"),
+    ),
 ]
 ModeOpt = Annotated[
     str | None,
@@ -114,11 +151,12 @@ ModeOpt = Annotated[
 ConcurrencyOpt = Annotated[
     int | None, typer.Option(metavar=t("数量", "N"), help=t("同时进行的请求数", "requests in flight"))
 ]
-NoCacheOpt = Annotated[
-    bool, typer.Option("--no-cache", help=t("不使用大模型回答缓存", "bypass the LLM answer cache"))
-]
+NoCacheOpt = Annotated[bool, typer.Option("--no-cache", help=t("不使用大模型回答缓存", "bypass the LLM answer cache"))]
 
-NO_RULE = t("没有规则代码为 {code} 的规则；运行 `ziping rules` 查看全部规则", "No rule has the code {code}; `ziping rules` lists them")
+NO_RULE = t(
+    "没有规则代码为 {code} 的规则；运行 `ziping rules` 查看全部规则",
+    "No rule has the code {code}; `ziping rules` lists them",
+)
 NO_PROFILE = t(
     "找不到评分标准 {name}；内置标准：{builtin}，也可给出 TOML 文件路径",
     "No profile named {name}; built in: {builtin}, or give the path of a TOML file",
@@ -128,7 +166,6 @@ NO_PROFILE = t(
 def fail(message: str) -> typer.Exit:
     """Print a usage or setup error on stderr; raise the returned Exit (code 2)."""
     from rich.console import Console
-
     from rich.markup import escape
 
     Console(stderr=True, soft_wrap=True).print(f"[red]ziping{say(COLON)}{escape(message)}[/]")
@@ -182,4 +219,3 @@ def make_reviewer(settings, checker, use_cache: bool, show_progress: bool = True
 
     selected = frozenset(r.code for r in checker.rules)
     return partial(review, settings=settings, selected=selected, use_cache=use_cache, show_progress=show_progress)
-

@@ -40,6 +40,11 @@ def say(text: str | None) -> str:
     return ENGLISH.get(text, text) if LANG.get() == "en" else text
 
 
+def current_lang() -> str:
+    """The language of this run: "zh" or "en"."""
+    return LANG.get()
+
+
 def lang_of(args: Sequence[str], environ: dict[str, str] | None = None) -> str:
     """The language a run asks for: --lang on the command line, else ZIPING_LANG, else Chinese."""
     for k, arg in enumerate(args):

@@ -7,7 +7,7 @@ from typing import Annotated
 
 import typer
 
-from ziping.cli.base import app, fail, t
+from ziping.cli.base import app, current_lang, fail, t
 
 FORMATS = ("txt", "json", "xlsx", "pdf")
 
@@ -23,7 +23,9 @@ def synth_command(
     out: Annotated[
         Path,
         typer.Argument(
-            metavar=t("文件夹", "DIR"), help=t("写入语料的文件夹（新的或空的）", "a new or empty folder"), show_default=False
+            metavar=t("文件夹", "DIR"),
+            help=t("写入语料的文件夹（新的或空的）", "a new or empty folder"),
+            show_default=False,
         ),
     ],
     count: Annotated[int, typer.Option(min=1, metavar=t("数量", "N"), help=t("表的数量", "number of forms"))] = 2000,
@@ -45,9 +47,4 @@ def synth_command(
     summary = generate_corpus(out, count, seed, chosen)
     if summary.skipped:
         typer.echo(f"已跳过 {summary.skipped}", err=True)
-    shares = "，".join(f"{fmt} {n}" for fmt, n in sorted(summary.by_format.items()))
-    typer.echo(
-        f"已生成 {summary.forms} 张表（{summary.files} 个文件：{shares}；无缺陷 {summary.clean} 张）到 {out}，"
-        f"标注在 {out / 'labels.jsonl'}，用时 {summary.seconds:.1f} 秒 / "
-        f"wrote {summary.forms} forms in {summary.files} files"
-    )
+    typer.echo(summary.describe(current_lang()))

@@ -73,11 +73,20 @@ def level1_weight_off_profile(form: Form, fig: FormFigures) -> Iterator[Hit]:
     "level1-weight-sum",
     Severity.ERROR,
     title=Text("一级指标分值与所属指标分值合计不符", "Level-1 weight differs from its indicators' sum"),
-    message=Text(
-        "{level1}标注 {declared} 分，其下各指标分值合计为 {expected} 分",
-        "{level1} is labelled {declared} points; its indicators' weights add up to {expected}",
-    ),
-    formula=Text("{parts} = {expected}", "{parts} = {expected}"),
+    message={
+        "default": Text(
+            "{level1}标注 {declared} 分，其下各指标分值合计为 {expected} 分",
+            "{level1} is labelled {declared} points; its indicators' weights add up to {expected}",
+        ),
+        "empty": Text(
+            "{level1}标注 {declared} 分，但其下没有填写任何指标",
+            "{level1} is labelled {declared} points, but no indicator is filled in under it",
+        ),
+    },
+    formula={
+        "default": Text("{parts} = {expected}", "{parts} = {expected}"),
+        "empty": Text("其下指标 0 个，分值合计 0", "no indicator under it: 0"),
+    },
     what=Text(
         "一级指标标题中的分值（如“产出指标(50分)”）是否等于其下三级指标分值之和。",
         "Whether a level-1 header's weight equals the sum of its indicators' weights.",
@@ -93,25 +102,27 @@ def level1_weight_off_profile(form: Form, fig: FormFigures) -> Iterator[Hit]:
     good=Example({}, Text("标注与合计一致", "label and sum agree")),
 )
 def level1_weight_sum(form: Form, fig: FormFigures) -> Iterator[Hit]:
+    if not form.indicators:
+        return  # a blank form adds nothing up: ZP003 reports the missing indicators
     for k, level1 in enumerate(form.level1):
         declared = num(level1.weight)
-        weights = [num(ind.weight) for ind in form.indicators_under(level1.name)]
-        if declared is None or any(w is None for w in weights):
+        expected = fig.level1_sums.get(level1.name, 0.0)  # a header with no indicator under it sums to 0
+        if declared is None or expected is None or abs(declared - expected) <= fig.tolerance:
             continue
-        expected = sum(weights)
-        if abs(declared - expected) > fig.tolerance:
-            yield Hit(
-                f"level1[{k}].weight",
-                level1.location,
-                {
-                    "level1": level1.name,
-                    "declared": fmt(declared, 0),
-                    "expected": fmt(expected, 0),
-                    "parts": " + ".join(fmt(w, 0) for w in weights) or "0",
-                },
-                declared=declared,
-                expected=expected,
-            )
+        weights = [num(ind.weight) for ind in form.indicators_under(level1.name)]
+        yield Hit(
+            f"level1[{k}].weight",
+            level1.location,
+            {
+                "level1": level1.name,
+                "declared": fmt(declared, 0),
+                "expected": fmt(expected, 0),
+                "parts": " + ".join(fmt(w, 0) for w in weights),
+            },
+            declared=declared,
+            expected=expected,
+            variant="default" if weights else "empty",
+        )
 
 
 @rule(
