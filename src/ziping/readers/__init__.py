@@ -2,13 +2,10 @@
 
 from __future__ import annotations
 
-import json
 import os
 import stat
 from dataclasses import dataclass, field
 from pathlib import Path
-
-from pydantic import ValidationError
 
 from ziping.model import Form
 from ziping.readers.cells import looks_cellular, read_cells
@@ -128,7 +125,9 @@ def read_bytes(data: bytes, source: str) -> ReadResult:
             reason = ("不是 UTF-8 或 GB18030 编码的文本", "not UTF-8 or GB18030 text")
         return ReadResult(source, problem=FileProblem("ZP001", *reason))
     if source.lower().endswith(".json") or text.lstrip().startswith(("{", "[")):
-        return _read_json(text, source, encoding)
+        from ziping.readers.jsonform import read_json
+
+        return read_json(text, source, encoding)
     forms = [Form.model_validate(raw) for raw in read_text(text, source)]
     # The seed's layout is tried first so its findings never change; text it cannot read and whose
     # cells are separated by pipes, tabs or lines (forms copied from web pages) goes to the cell reader.
@@ -142,51 +141,5 @@ def read_bytes(data: bytes, source: str) -> ReadResult:
             source,
             problem=FileProblem("ZP002", "没有“项目支出绩效自评表”标题", "no 项目支出绩效自评表 heading"),
             encoding=encoding,
-        )
-    return ReadResult(source, forms=forms, encoding=encoding)
-
-
-def _read_json(text: str, source: str, encoding: str) -> ReadResult:
-    """A form, a list of forms, or the output of `ziping parse --format json`."""
-    try:
-        data = json.loads(text)
-    except json.JSONDecodeError as exc:
-        return ReadResult(
-            source,
-            problem=FileProblem(
-                "ZP001",
-                f"JSON 格式错误（第{exc.lineno}行第{exc.colno}列：{exc.msg}）",
-                f"invalid JSON (line {exc.lineno}, column {exc.colno}: {exc.msg})",
-                exc.lineno,
-            ),
-            encoding=encoding,
-        )
-    if isinstance(data, dict) and "files" in data:
-        raw_forms = [form for file in data.get("files") or [] for form in (file.get("forms") or [])]
-    elif isinstance(data, dict) and "forms" in data:
-        raw_forms = data["forms"]
-    elif isinstance(data, list):
-        raw_forms = data
-    else:
-        raw_forms = [data]
-    forms: list[Form] = []
-    for k, raw in enumerate(raw_forms, start=1):
-        try:
-            form = Form.model_validate(raw)
-        except ValidationError as exc:
-            where = ".".join(str(part) for part in exc.errors()[0]["loc"])
-            return ReadResult(
-                source,
-                problem=FileProblem(
-                    "ZP001",
-                    f"第{k}张表的字段 {where} 不符合格式：{exc.errors()[0]['msg']}",
-                    f"form {k}, field {where}: {exc.errors()[0]['msg']}",
-                ),
-                encoding=encoding,
-            )
-        forms.append(form.model_copy(update={"source": source, "index": k}))
-    if not forms:
-        return ReadResult(
-            source, problem=FileProblem("ZP002", "JSON 中没有表", "no form in the JSON"), encoding=encoding
         )
     return ReadResult(source, forms=forms, encoding=encoding)
