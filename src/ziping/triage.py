@@ -23,6 +23,7 @@ from typing import TYPE_CHECKING, Any
 
 from ziping import __version__
 from ziping.checks import Checker, FileResult, expand, internal_error, tune_gc_for_batch
+from ziping.files import Found
 from ziping.findings import Finding, Severity
 from ziping.reports.contract import finding_json, form_json
 from ziping.risk import assess, weight_of
@@ -113,6 +114,8 @@ class Source:
     shown: str
     path: str
     content_sha256: str | None  # None: not a regular file that could be opened
+    walked: bool = False  # met while walking a folder: a file there that holds no form is skipped
+    problem: tuple[str, str] | None = None  # why it cannot be opened (a dangling link, a loop)
 
 
 def hash_file(path: str) -> str | None:
@@ -130,12 +133,18 @@ def sources(paths: Sequence[str | Path]) -> list[Source]:
     """The batch's files, hashed, each file once."""
     seen: set[str] = set()
     out = []
-    for path in expand(paths):
-        full = absolute(path)
+    for found in expand(paths):
+        full = absolute(found.path)
         if full not in seen:
             seen.add(full)
-            out.append(Source(str(path), full, hash_file(full)))
+            sha = None if found.problem else hash_file(full)
+            out.append(Source(str(found.path), full, sha, found.walked, found.problem))
     return out
+
+
+def no_form(data: dict[str, Any]) -> bool:
+    """Whether a stored result is a file that holds no form (ZP002): skipped where a folder was walked."""
+    return data["error"] is not None and data["error"]["code"] == "ZP002"
 
 
 def _record(finding: Finding) -> dict[str, Any]:
@@ -215,6 +224,7 @@ class RunStats:
     checked_files: int = 0
     checked_forms: int = 0
     reused_files: int = 0
+    skipped_files: int = 0  # met in a folder, holding no form: neither stored nor queued
     workers: int = 1
 
 
@@ -253,12 +263,17 @@ def run(
     stats.workers = workers or default_workers(len(todo))
     chunks = [todo[k : k + CHUNK] for k in range(0, len(todo), CHUNK)]
 
+    walked = {s.path for s in batch if s.walked}
+
     def save(results: list[tuple[str, str, int, str]]) -> None:
         checked = [Checked(path, sha, parts.key(sha), forms, data) for path, sha, forms, data in results]
-        if checked:
-            store.put(checked, parts.as_dict())
-        stats.checked_files += len(checked)
-        stats.checked_forms += sum(c.forms for c in checked)
+        # A folder's file that holds no form is no submission: it is counted, not stored as a queue row.
+        kept = [c for c in checked if c.forms or c.path not in walked or not no_form(json.loads(c.payload))]
+        stats.skipped_files += len(checked) - len(kept)
+        if kept:
+            store.put(kept, parts.as_dict())
+        stats.checked_files += len(kept)
+        stats.checked_forms += sum(c.forms for c in kept)
         progress.advance(len(checked), sum(c.forms for c in checked))
 
     if stats.workers <= 1 or len(chunks) <= 1:
@@ -481,16 +496,20 @@ def unread_rows(batch: Sequence[Source], checker: Checker, lang: str) -> list[Qu
     rows = []
     for source in batch:
         if source.content_sha256 is None:
-            result = checker.check_file(source.path)
+            result = checker.check_found(Found(Path(source.path), source.walked, source.problem))
             data = json.loads(payload(result))
             rows.extend(rows_of_file(source.shown, None, data, None, lang))
     return rows
 
 
 def triage_rows(batch: Sequence[Source], store: Store, checker: Checker, lang: str) -> list[QueueRow]:
-    """The ranked queue of one batch, read back from the store."""
+    """The ranked queue of one batch, read back from the store; a folder's files that hold no form are left out."""
+    walked = {s.path for s in batch if s.walked}
     entries = store.files([s.path for s in batch if s.content_sha256 is not None])
-    return queue_rows(entries.values(), store.marks(), lang, unread_rows(batch, checker, lang))
+    kept = [
+        e for e in entries.values() if e.path not in walked or e.payload is None or not no_form(json.loads(e.payload))
+    ]
+    return queue_rows(kept, store.marks(), lang, unread_rows(batch, checker, lang))
 
 
 # ── the dry run ──────────────────────────────────────────────────────────────────────────────
@@ -503,6 +522,7 @@ class Estimate:
     files: int = 0
     forms: int = 0
     unreadable: int = 0
+    skipped: int = 0  # met in a folder, holding no form
     stored_files: int = 0  # already in the store under the current key: no work at all
     stored_forms: int = 0
     llm_calls: int = 0  # for the forms not yet stored
@@ -541,6 +561,9 @@ def estimate(
             read = read_bytes(data, source.path)
         except Exception:  # noqa: BLE001 -- the dry run reports, it does not stop on a bad file
             read = None
+        if source.walked and read is not None and read.problem is not None and read.problem.code == "ZP002":
+            result.skipped += 1
+            continue
         if read is None or read.problem is not None or not read.forms:
             result.unreadable += 1
             continue

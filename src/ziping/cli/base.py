@@ -20,12 +20,14 @@ __all__ = [
     "BaseUrlOpt",
     "ConcurrencyOpt",
     "Exit",
+    "ForceOpt",
     "IgnoreOpt",
     "Lang",
     "LangOpt",
     "LlmOpt",
     "ModeOpt",
     "ModelOpt",
+    "NO_RULE",
     "NoCacheOpt",
     "PresetOpt",
     "ProfileOpt",
@@ -152,6 +154,14 @@ ConcurrencyOpt = Annotated[
     int | None, typer.Option(metavar=t("数量", "N"), help=t("同时进行的请求数", "requests in flight"))
 ]
 NoCacheOpt = Annotated[bool, typer.Option("--no-cache", help=t("不使用大模型回答缓存", "bypass the LLM answer cache"))]
+
+ForceOpt = Annotated[
+    bool,
+    typer.Option(
+        "--force",
+        help=t("覆盖已存在的输出文件（输入文件永不覆盖）", "overwrite existing output files (never an input)"),
+    ),
+]
 
 NO_RULE = t(
     "没有规则代码为 {code} 的规则；运行 `ziping rules` 查看全部规则",

@@ -8,7 +8,7 @@ from typing import Annotated
 
 import typer
 
-from ziping.cli.base import Lang, LangOpt, app, fail, t
+from ziping.cli.base import NO_RULE, ForceOpt, Lang, LangOpt, app, current_lang, fail, say, t
 
 
 @app.command(
@@ -34,7 +34,7 @@ def rules(
         return
     rule = REGISTRY.get(code.strip().upper())
     if rule is None:
-        raise fail(f"没有规则代码为 {code} 的规则；运行 `ziping rules` 查看全部规则")
+        raise fail(say(NO_RULE).format(code=code))
     render_rule(rule, console, lang.value)
 
 
@@ -64,15 +64,28 @@ def template(
             show_default=False,
         ),
     ],
+    force: ForceOpt = False,
 ) -> None:
-    from ziping.template import TemplateExistsError, write_template
+    from ziping.files import OutputError, claim
+    from ziping.template import write_template
 
     if out.suffix.lower() != ".xlsx":
-        raise fail(f"模板只能保存为 .xlsx 文件：{out}")
+        raise fail(say(NOT_XLSX).format(out=out))
     try:
-        write_template(out)
-    except TemplateExistsError:
-        raise fail(f"{out} 已存在，不会覆盖；请换一个文件名或先删除它") from None
+        claim(out, force=force)
+        write_template(out, overwrite=force)
+    except OutputError as exc:
+        raise fail(exc.say(current_lang())) from None
     except OSError as exc:
-        raise fail(f"无法写入 {out}（{exc.strerror}）") from None
-    sys.stdout.write(f"已写出空白自评表：{out}（填写后运行 ziping check {out}）\n")
+        from ziping.files import os_reason
+
+        raise fail(say(CANNOT_WRITE).format(out=out, reason=os_reason(exc, out)[current_lang() == "en"])) from None
+    sys.stdout.write(say(WROTE_TEMPLATE).format(out=out) + "\n")
+
+
+NOT_XLSX = t("模板只能保存为 .xlsx 文件：{out}", "The template is an .xlsx file: {out}")
+CANNOT_WRITE = t("无法写入 {out}（{reason}）", "Cannot write {out} ({reason})")
+WROTE_TEMPLATE = t(
+    "已写出空白自评表：{out}（填写后运行 ziping check {out}）",
+    "Wrote a blank form: {out} (fill it in, then ziping check {out})",
+)

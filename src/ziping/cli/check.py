@@ -13,6 +13,7 @@ from ziping.cli.base import (
     BaseUrlOpt,
     ConcurrencyOpt,
     Exit,
+    ForceOpt,
     IgnoreOpt,
     Lang,
     LangOpt,
@@ -28,6 +29,7 @@ from ziping.cli.base import (
     llm_settings,
     make_checker,
     make_reviewer,
+    say,
     t,
 )
 
@@ -49,6 +51,13 @@ class CheckFormat(StrEnum):
 class Extract(StrEnum):
     rules = "rules"
     llm = "llm"
+
+
+OUT_ONLY_FOR_REPORTS = t("--out 只用于 --format html 或 md", "--out is for --format html or md only")
+HTML_NEEDS_OUT = t(
+    "HTML 报告需要用 --out 指定输出文件（多个输入时为文件夹），例如 --out 自评报告.html",
+    "an HTML report needs --out: a file (a folder for several inputs), e.g. --out report.html",
+)
 
 
 class FailOn(StrEnum):
@@ -87,11 +96,15 @@ def check(
             "-o",
             metavar=t("路径", "PATH"),
             help=t(
-                "html/md 报告的输出文件；多个输入时为文件夹", "the html/md report file, or a folder for several inputs"
+                "html/md 报告写到哪里：以文件后缀结尾（如 报告.html）为一个文件，只用于一个输入；否则为文件夹，"
+                "每个输入一份报告；缺少的上级文件夹会自动创建",
+                "where html/md reports go: a path with a file suffix (report.html) is one file, for one input; "
+                "otherwise a folder with a report per input; missing parent folders are created",
             ),
             show_default=False,
         ),
     ] = None,
+    force: ForceOpt = False,
     llm: LlmOpt = None,
     model: ModelOpt = None,
     base_url: BaseUrlOpt = None,
@@ -103,17 +116,17 @@ def check(
     from ziping.checks import expand, tune_gc_for_batch
 
     if out is not None and format not in (CheckFormat.html, CheckFormat.md):
-        raise fail("--out 只用于 --format html 或 md")
+        raise fail(say(OUT_ONLY_FOR_REPORTS))
     if format is CheckFormat.html and out is None:
-        raise fail("HTML 报告需要用 --out 指定输出文件（多个输入时为文件夹），例如 --out 自评报告.html")
+        raise fail(say(HTML_NEEDS_OUT))
     checker = make_checker(select, ignore, profile)
     settings = llm_settings(llm=llm, model=model, base_url=base_url, preset=preset, mode=mode, concurrency=concurrency)
     reviewer = make_reviewer(settings, checker, use_cache=not no_cache)
     tune_gc_for_batch()
     if format in (CheckFormat.html, CheckFormat.md):
-        counts = _form_reports(checker, paths, format, out, checker.profile.name, lang.value, reviewer)
+        counts = _form_reports(checker, paths, format, out, checker.profile.name, lang.value, reviewer, force)
         raise typer.Exit(_exit_code(counts, fail_on))
-    results = (_check_one(checker, path) for path in expand(paths))
+    results = (_check_one(checker, found) for found in expand(paths))
     llm_run = None
     if reviewer is not None:
         results = list(results)  # every form is reviewed concurrently before the report starts
@@ -141,29 +154,34 @@ def _stdin_bytes() -> bytes:
     return sys.stdin.buffer.read(MAX_BYTES + 1)
 
 
-def _check_one(checker, path: Path):
-    """Check a file, or standard input when the path is "-"."""
-    if str(path) != STDIN:
-        return checker.check_file(path)
+def _check_one(checker, found):
+    """Check a file of the batch, or standard input when the path is "-"."""
+    if str(found.path) != STDIN:
+        return checker.check_found(found)
     return checker.check_bytes(_stdin_bytes(), STDIN)
 
 
 def _form_reports(
-    checker, paths: list[Path], format: CheckFormat, out: Path | None, profile: str, lang: str, reviewer=None
+    checker,
+    paths: list[Path],
+    format: CheckFormat,
+    out: Path | None,
+    profile: str,
+    lang: str,
+    reviewer=None,
+    force: bool = False,
 ):
     """One HTML or Markdown report per input file: into --out, or Markdown on stdout."""
-    from collections import Counter
+    from rich.console import Console
 
     from ziping.checks import expand
+    from ziping.reports.output import OutputError, renderer, write_reports
 
-    if format is CheckFormat.html:
-        from ziping.reports.html import render_html as render_file
-    else:
-        from ziping.reports.markdown import render_markdown as render_file
+    render_file = renderer(format.value)
     runs: dict[str, object] = {}
 
-    def check_file(path: Path):
-        result = _check_one(checker, path)
+    def check_file(found):
+        result = _check_one(checker, found)
         if reviewer is not None:
             runs[result.path] = reviewer([result])
         return result
@@ -171,24 +189,14 @@ def _form_reports(
     def render(result) -> str:
         return render_file(result, lang=lang, profile=profile, llm=runs.get(result.path))
 
-    if out is None:
-        from ziping.reports.output import write_stream
-
-        return write_stream((check_file(path) for path in expand(paths)), render, sys.stdout)
-    from rich.console import Console
-
-    from ziping.reports.output import OutputError, plan, tally, write_files
-
+    stderr = Console(stderr=True, soft_wrap=True, highlight=False, markup=False)
     try:
-        pairs = plan(list(expand(paths)), paths, out, format.value)
+        return write_reports(
+            list(expand(paths)), paths, out, format.value, check_file, render,
+            force=force, stream=sys.stdout, tell=stderr.print, lang=lang,
+        )  # fmt: skip
     except OutputError as exc:
-        raise fail(str(exc)) from None
-    counts: Counter[str] = Counter()
-    stderr = Console(stderr=True, soft_wrap=True, highlight=False)
-    for target, result in write_files(pairs, check_file, render):
-        tally(counts, result)
-        stderr.print(f"已写入 {target}")
-    return counts
+        raise fail(exc.say(lang)) from None
 
 
 def _exit_code(counts, fail_on: FailOn) -> Exit:

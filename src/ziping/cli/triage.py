@@ -12,6 +12,7 @@ from ziping.cli.base import (
     BaseUrlOpt,
     ConcurrencyOpt,
     Exit,
+    ForceOpt,
     IgnoreOpt,
     Lang,
     LangOpt,
@@ -120,6 +121,7 @@ def triage(
     mode: ModeOpt = None,
     concurrency: ConcurrencyOpt = None,
     no_cache: NoCacheOpt = False,
+    force: ForceOpt = False,
 ) -> None:
     if explain:
         from ziping.risk import formula
@@ -132,9 +134,15 @@ def triage(
     words = queue.WORDS[lang.value]
     if not paths:
         raise fail(words["no_paths"])
+    from ziping.files import OutputError, claim
+
     for target in out or []:
         if target.suffix.lower() not in queue.WRITERS:
             raise fail(words["bad_out"].format(suffix=target.suffix or "（无）", path=target))
+        try:  # before any form is checked: an export that cannot be written stops the run at once
+            claim(target, force=force, inputs=paths)
+        except OutputError as exc:
+            raise fail(exc.say(lang.value)) from None
     if workers is not None and workers < 1:
         raise fail(words["bad_workers"].format(value=workers))
     since_time = _since(since, lang.value)
@@ -160,6 +168,8 @@ def triage(
             bar.close()
         rows = tri.select_rows(tri.triage_rows(batch, store, checker, lang.value), since_time)
     sys.stdout.write(words["ran"].format(**_fields(stats)) + "\n")
+    if stats.skipped_files:
+        sys.stderr.write(words["skipped"].format(n=stats.skipped_files) + "\n")
     queue.render_terminal(rows, sys.stdout, lang.value, limit=20)
     for target in out or []:
         try:

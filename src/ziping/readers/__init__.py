@@ -7,6 +7,7 @@ import stat
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from ziping.files import os_reason
 from ziping.model import Form
 from ziping.readers.cells import looks_cellular, read_cells
 from ziping.readers.encoding import UndecodableError, decode
@@ -70,12 +71,11 @@ def read_path(path: str | Path) -> ReadResult:
             )
         with open(path, "rb") as fh:
             data = fh.read()
-    except FileNotFoundError:
-        return ReadResult(shown, problem=FileProblem("ZP001", "文件不存在", "the file does not exist"))
     except OSError as exc:
-        return ReadResult(
-            shown, problem=FileProblem("ZP001", f"无法打开（{exc.strerror}）", f"cannot open ({exc.strerror})")
-        )
+        zh, en = os_reason(exc, path)  # in Chinese: 符号链接循环, not "Too many levels of symbolic links"
+        if not isinstance(exc, FileNotFoundError):
+            zh, en = f"无法打开（{zh}）", f"cannot open ({en})"
+        return ReadResult(shown, problem=FileProblem("ZP001", zh, en))
     return read_bytes(data, shown)
 
 

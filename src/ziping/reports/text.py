@@ -6,7 +6,7 @@ from collections import Counter
 from collections.abc import Iterable
 from typing import TYPE_CHECKING
 
-from ziping.checks import FileResult, FormResult
+from ziping.checks import FileResult, FormResult, tally
 from ziping.findings import Finding
 from ziping.reports.contract import llm_line
 from ziping.rules import REGISTRY
@@ -34,6 +34,8 @@ WORDS = {
         "profile": "评分标准",
         "summary": "共 {files} 个文件、{forms} 张表：错误 {error}，警告 {warning}，提示 {info}",
         "unreadable": "；{unreadable} 个文件无法读取",
+        "skipped": "；另跳过 {skipped} 个不是自评表的文件",
+        "skipped_file": "已跳过 {path}：不是自评表（{reason}）",
         "sep": "：",
         "aside": "（{}）",
         "comma": "，",
@@ -53,6 +55,8 @@ WORDS = {
         "profile": "profile",
         "summary": "{files} file(s), {forms} form(s): {error} error(s), {warning} warning(s), {info} info",
         "unreadable": "; {unreadable} file(s) could not be read",
+        "skipped": "; {skipped} file(s) that are not forms skipped",
+        "skipped_file": "skipped {path}: not a form ({reason})",
         "sep": ": ",
         "aside": " ({})",
         "comma": ", ",
@@ -106,15 +110,16 @@ def render(
     w = WORDS[lang]
     counts: Counter[str] = Counter()
     for result in results:
-        counts["files"] += 1
+        tally(counts, result)
+        if result.skipped is not None:
+            reason = result.skipped.params["reason_en" if lang == "en" else "reason"]
+            console.print(f"[dim]{escape(w['skipped_file'].format(path=result.path, reason=reason))}[/]\n")
+            continue
         if result.error is not None:
-            counts["unreadable"] += 1
-            counts["error"] += 1
             console.print(f"[bold]{escape(result.path)}[/] [red]{w['file_error']}[/]")
             console.print(*_finding_lines(result.error, lang), sep="\n")
             continue
         for form_result in result.forms:
-            counts["forms"] += 1
             form = form_result.form
             code = form.header.project_code.raw if form.header.project_code else ""
             year = form.header.year.raw if form.header.year else ""
@@ -133,12 +138,13 @@ def render(
             if not form_result.findings:
                 console.print(f"  [green]{w['clean']}[/]")
             for finding in form_result.findings:
-                counts[finding.severity.value] += 1
                 console.print(*_finding_lines(finding, lang), sep="\n")
             console.print()
     summary = w["summary"].format(**{k: counts[k] for k in ("files", "forms", "error", "warning", "info")})
     if counts["unreadable"]:
         summary += w["unreadable"].format(unreadable=counts["unreadable"])
+    if counts["skipped"]:
+        summary += w["skipped"].format(skipped=counts["skipped"])
     console.print(summary)
     console.print(f"[dim]{escape(llm_line(llm, lang))}[/]")
     return counts
