@@ -359,6 +359,8 @@ class QueueRow:
     note: str = ""
     changed_at: str | None = None
     findings: list[dict[str, Any]] = field(default_factory=list)
+    content_sha256: str | None = None
+    duplicates: str = ""  # the other files of the queue with the same content: copies, each its own submission
 
     @property
     def unreadable(self) -> bool:
@@ -396,6 +398,7 @@ def _line(view: dict[str, Any], lang: str) -> str:
 
 
 def _row(
+    stored: str,
     path: str,
     content_sha256: str | None,
     index: int,
@@ -411,7 +414,7 @@ def _row(
     counts = {s: sum(1 for r in records if r["severity"] == s) for s in ("error", "warning", "info")}
     row = QueueRow(
         rank=0,
-        form_id=form_id(content_sha256, index) if content_sha256 else "",
+        form_id=form_id(content_sha256, stored, index) if content_sha256 else "",
         risk=risk.score,
         explanation=risk.explain(lang),
         discrepancy=risk.discrepancy,
@@ -424,6 +427,7 @@ def _row(
         llm_status=llm_status_label((form or {}).get("llm_status", "skipped"), lang),
         changed_at=changed_at,
         findings=views,
+        content_sha256=content_sha256,
     )
     if form is not None:
         row.project_code = form["project_code"]
@@ -440,11 +444,13 @@ def _row(
 def rows_of_file(
     path: str, content_sha256: str | None, data: dict[str, Any], changed_at: str | None, lang: str
 ) -> list[QueueRow]:
-    """A stored file's rows: one per form, or one for the file when it could not be read."""
+    """A stored file's rows (path as stored: absolute): one per form, or one for the file when it could not be read."""
+    shown = shown_path(path)
     if data["error"] is not None:
-        return [_row(path, content_sha256, 0, None, [data["error"]], changed_at, lang)]
+        return [_row(path, shown, content_sha256, 0, None, [data["error"]], changed_at, lang)]
     return [
-        _row(path, content_sha256, form["index"], form, form["findings"], changed_at, lang) for form in data["forms"]
+        _row(path, shown, content_sha256, form["index"], form, form["findings"], changed_at, lang)
+        for form in data["forms"]
     ]
 
 
@@ -472,12 +478,21 @@ def queue_rows(
     for entry in entries:
         if entry.payload is None:
             continue
-        rows.extend(
-            rows_of_file(
-                shown_path(entry.path), entry.content_sha256, json.loads(entry.payload), entry.changed_at, lang
-            )
-        )
+        rows.extend(rows_of_file(entry.path, entry.content_sha256, json.loads(entry.payload), entry.changed_at, lang))
+    _point_out_duplicates(rows, lang)
     return rank(rows, marks, lang)
+
+
+def _point_out_duplicates(rows: list[QueueRow], lang: str) -> None:
+    """Name, on each row, the other files that hold the very same content (the same form sent twice)."""
+    files: dict[str, set[str]] = {}
+    for row in rows:
+        if row.content_sha256:
+            files.setdefault(row.content_sha256, set()).add(row.file)
+    separator = ", " if lang == "en" else "、"
+    for row in rows:
+        others = sorted(files.get(row.content_sha256 or "", set()) - {row.file})
+        row.duplicates = separator.join(others)
 
 
 def select_rows(rows: list[QueueRow], since: datetime | None = None, status: str | None = None) -> list[QueueRow]:
@@ -498,7 +513,7 @@ def unread_rows(batch: Sequence[Source], checker: Checker, lang: str) -> list[Qu
         if source.content_sha256 is None:
             result = checker.check_found(Found(Path(source.path), source.walked, source.problem))
             data = json.loads(payload(result))
-            rows.extend(rows_of_file(source.shown, None, data, None, lang))
+            rows.extend(rows_of_file(source.path, None, data, None, lang))
     return rows
 
 

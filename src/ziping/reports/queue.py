@@ -42,6 +42,8 @@ COLUMNS: tuple[tuple[str, str, str], ...] = (
     ("llm_status", "大模型检查", "LLM checks"),
     ("status_label", "审阅状态", "review status"),
     ("note", "审阅备注", "review note"),
+    # Last, so the columns before it keep their places for readers that count them.
+    ("duplicates", "内容相同的文件", "same content as"),
 )
 FINDING_COLUMNS: tuple[tuple[str, str, str], ...] = (
     ("rank", "序号", "rank"),
@@ -65,7 +67,8 @@ WORDS = {
         "no_findings": "未发现问题",
         "back": "回到队列",
         "ran": "共 {files} 个文件：本次检查 {checked_files} 个（{checked_forms} 张表），沿用结果库中的 {reused_files} 个；进程数 {workers}",
-        "head": "序号\t编号\t风险分\t错误/警告/提示\t审阅状态\t项目\t主要问题",
+        "head": "序号\t编号\t风险分\t错误/警告/提示\t审阅状态\t项目\t文件\t主要问题",
+        "duplicate": "{file}（与 {others} 内容相同）",
         "more": "……另有 {more} 行，见导出文件或 `ziping queue list`",
         "written": "已写入 {path}",
         "empty": "队列为空",
@@ -100,7 +103,8 @@ WORDS = {
         "no_findings": "no findings",
         "back": "back to the queue",
         "ran": "{files} file(s): {checked_files} checked now ({checked_forms} forms), {reused_files} taken from the store; {workers} process(es)",
-        "head": "rank\tID\trisk\terrors/warnings/info\treview\tproject\ttop finding",
+        "head": "rank\tID\trisk\terrors/warnings/info\treview\tproject\tfile\ttop finding",
+        "duplicate": "{file} (same content as {others})",
         "more": "... {more} more row(s): see the exports or `ziping queue list`",
         "written": "written: {path}",
         "empty": "the queue is empty",
@@ -272,7 +276,8 @@ def render_terminal(rows: Sequence[QueueRow], out: TextIO, lang: str = "zh", lim
     out.write(words["head"] + "\n")
     shown = rows if limit is None else rows[:limit]
     for row in shown:
-        project = row.project_name or row.file
+        project = row.project_name or "—"
+        file = words["duplicate"].format(file=row.file, others=row.duplicates) if row.duplicates else row.file
         note = f"（{row.note}）" if row.note and lang == "zh" else f" ({row.note})" if row.note else ""
         cells = (
             row.rank,
@@ -281,6 +286,7 @@ def render_terminal(rows: Sequence[QueueRow], out: TextIO, lang: str = "zh", lim
             f"{row.errors}/{row.warnings}/{row.infos}",
             row.status_label + note,
             project,
+            file,
             row.top[0] if row.top else "",
         )
         out.write("\t".join(str(c) for c in cells) + "\n")
