@@ -18,6 +18,7 @@ from ziping.cli.i18n import COLON, Command, Group, current_lang, say, t
 __all__ = [
     "App",
     "BaseUrlOpt",
+    "COLON",
     "ConcurrencyOpt",
     "Exit",
     "ForceOpt",

@@ -10,6 +10,7 @@ from typing import Annotated
 import typer
 
 from ziping.cli.base import (
+    COLON,
     BaseUrlOpt,
     ConcurrencyOpt,
     Exit,
@@ -25,6 +26,7 @@ from ziping.cli.base import (
     ProfileOpt,
     SelectOpt,
     app,
+    current_lang,
     fail,
     llm_settings,
     make_checker,
@@ -248,7 +250,8 @@ def parse(
 
         result = read_path(path)
     if result.problem is not None:
-        raise fail(f"{path}：{result.problem.code} {result.problem.reason_zh}")
+        reason = result.problem.reason_en if current_lang() == "en" else result.problem.reason_zh
+        raise fail(f"{path}{say(COLON)}{result.problem.code} {reason}")
     if format is Format.json:
         import json
 
@@ -272,6 +275,6 @@ def _read_with_model(path: Path, **flags):
     try:
         return read_with_model(path, settings)
     except ExtractionError as exc:
-        raise fail(f"{path}：{exc}") from None
+        raise fail(f"{path}{say(COLON)}{exc}") from None
     except LLMError as exc:
-        raise fail(f"{path}：{exc.zh}") from None
+        raise fail(f"{path}{say(COLON)}{exc.zh}") from None

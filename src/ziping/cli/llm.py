@@ -9,7 +9,15 @@ from typing import Annotated
 
 import typer
 
-from ziping.cli.base import BaseUrlOpt, ModelOpt, ModeOpt, NoCacheOpt, PresetOpt, app, fail, group, llm_settings, t
+from ziping.cli.base import BaseUrlOpt, ModelOpt, ModeOpt, NoCacheOpt, PresetOpt, app, fail, group, llm_settings, say, t
+
+GOLD_OR_CORPUS = t(
+    "请给出 --gold（大模型检查）或 --corpus（确定性规则）之一", "give --gold (the LLM checks) or --corpus (the rules)"
+)
+NO_LABELS = t(
+    "{corpus} 中没有 labels.jsonl；先运行 ziping synth {corpus} 生成语料",
+    "{corpus} holds no labels.jsonl; make the corpus with ziping synth {corpus} first",
+)
 
 llm_app = group("llm", t("大模型端点", "The LLM endpoint."))
 cache_app = group("cache", t("大模型回答缓存", "The LLM answer cache."))
@@ -84,7 +92,7 @@ def eval_command(
     no_cache: NoCacheOpt = False,
 ) -> None:
     if (gold is None) == (corpus is None):
-        raise fail("请给出 --gold（大模型检查）或 --corpus（确定性规则）之一 / give --gold or --corpus")
+        raise fail(say(GOLD_OR_CORPUS))
     if corpus is not None:
         _eval_corpus(corpus, format)
         return
@@ -114,7 +122,7 @@ def _eval_corpus(corpus: Path, format: EvalFormat) -> None:
     from ziping.synth.evaluate import evaluate_corpus
 
     if not (corpus / "labels.jsonl").is_file():
-        raise fail(f"{corpus} 中没有 labels.jsonl；先运行 ziping synth {corpus} 生成语料")
+        raise fail(say(NO_LABELS).format(corpus=corpus))
     if format is EvalFormat.json:
         import json
 

@@ -7,9 +7,13 @@ from typing import Annotated
 
 import typer
 
-from ziping.cli.base import app, current_lang, fail, t
+from ziping.cli.base import app, current_lang, fail, say, t
 
 FORMATS = ("txt", "json", "xlsx", "pdf")
+UNKNOWN_FORMAT = t("未知的格式：{unknown}；可选 {known}", "unknown format: {unknown}; choose from {known}")
+NOT_EMPTY = t(
+    "{out} 不是空文件夹；语料只写入新的或空的文件夹", "{out} is not empty; a corpus goes into a new or empty folder"
+)
 
 
 @app.command(
@@ -41,9 +45,9 @@ def synth_command(
     chosen = [f.strip().lower() for f in formats.replace("，", ",").split(",") if f.strip()]
     unknown = sorted(set(chosen) - set(FORMATS))
     if unknown or not chosen:
-        raise fail(f"未知的格式：{', '.join(unknown) or formats}；可选 {', '.join(FORMATS)}")
+        raise fail(say(UNKNOWN_FORMAT).format(unknown=", ".join(unknown) or formats, known=", ".join(FORMATS)))
     if out.exists() and any(out.iterdir()):
-        raise fail(f"{out} 不是空文件夹；语料只写入新的或空的文件夹 / {out} is not empty")
+        raise fail(say(NOT_EMPTY).format(out=out))
     summary = generate_corpus(out, count, seed, chosen)
     if summary.skipped:
         typer.echo(f"已跳过 {summary.skipped}", err=True)
