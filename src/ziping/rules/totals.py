@@ -5,10 +5,24 @@ from __future__ import annotations
 from collections.abc import Iterator
 
 from ziping.findings import Hit, Severity
-from ziping.model import Form
+from ziping.model import Form, Level1
 from ziping.rules.common import fmt, fmt_range
 from ziping.rules.registry import Example, Text, rule
 from ziping.scoring import FormFigures, num
+
+
+def _level1_hit(
+    k: int, level1: Level1, declared: float, expected: float, variant: str = "default", **params: str
+) -> Hit:
+    """A finding on a level-1 header's weight."""
+    return Hit(
+        f"level1[{k}].weight",
+        level1.location,
+        {"level1": level1.name, "declared": fmt(declared, 0), "expected": fmt(expected, 0), **params},
+        declared=declared,
+        expected=expected,
+        variant=variant,
+    )
 
 
 @rule(
@@ -54,18 +68,7 @@ def level1_weight_off_profile(form: Form, fig: FormFigures) -> Iterator[Hit]:
         total = fig.level1_sums.get(level1.name)
         if total is not None and abs(total - expected) <= fig.tolerance:
             continue  # the indicators make the profile's weight: the header alone is off, and ZP302 says so
-        yield Hit(
-            f"level1[{k}].weight",
-            level1.location,
-            {
-                "level1": level1.name,
-                "declared": fmt(declared, 0),
-                "expected": fmt(expected, 0),
-                "profile": fig.profile.name,
-            },
-            declared=declared,
-            expected=expected,
-        )
+        yield _level1_hit(k, level1, declared, expected, profile=fig.profile.name)
 
 
 @rule(
@@ -110,18 +113,13 @@ def level1_weight_sum(form: Form, fig: FormFigures) -> Iterator[Hit]:
         if declared is None or expected is None or abs(declared - expected) <= fig.tolerance:
             continue
         weights = [num(ind.weight) for ind in form.indicators_under(level1.name)]
-        yield Hit(
-            f"level1[{k}].weight",
-            level1.location,
-            {
-                "level1": level1.name,
-                "declared": fmt(declared, 0),
-                "expected": fmt(expected, 0),
-                "parts": " + ".join(fmt(w, 0) for w in weights),
-            },
-            declared=declared,
-            expected=expected,
+        yield _level1_hit(
+            k,
+            level1,
+            declared,
+            expected,
             variant="default" if weights else "empty",
+            parts=" + ".join(fmt(w, 0) for w in weights),
         )
 
 
