@@ -343,18 +343,21 @@ def funds_sources(form: Form) -> dict[str, tuple[float, tuple[float, float, floa
     number leaves the column out (ZP004 reports the cell).
     """
     funds = form.funds
-    if funds.total is None or funds.fiscal is None:
+    total = funds.total
+    if total is None or funds.fiscal is None:
         return {}
     rows = (funds.fiscal, funds.carryover, funds.other)
     found = {}
     for part in FUNDS_COLUMNS:
-        total = num(getattr(funds.total, part))
-        if total is None:
+        cell = getattr(total, part)
+        if cell is None or cell.value is None:
             continue
-        cells = [getattr(row, part) if row is not None else None for row in rows]
-        parts = tuple(0.0 if cell is None else cell.value for cell in cells)
+        parts = []
+        for row in rows:
+            source = getattr(row, part) if row is not None else None
+            parts.append(0.0 if source is None else source.value)
         if None not in parts:
-            found[part] = (total, parts)
+            found[part] = (cell.value, (parts[0], parts[1], parts[2]))
     return found
 
 
