@@ -43,6 +43,15 @@ def test_a_folders_non_forms_are_skipped_once_and_change_no_exit_code(tmp_path):
     assert text.count("README.md") == 1 and "已跳过" in text and "另跳过 3 个不是自评表的文件" in text
 
 
+def test_a_scan_in_a_folder_is_a_form_that_cannot_be_read_not_skipped(tmp_path):
+    inbox = _inbox(tmp_path)
+    shutil.copyfile(FIXTURES / "pdf" / "scan.pdf", inbox / "扫描件.pdf")
+    code, data = _json(inbox)
+    scan = next(f for f in data["files"] if f["path"].endswith("扫描件.pdf"))
+    assert code == 2 and scan["skipped"] is None and scan["error"]["code"] == "ZP002"
+    assert "扫描件" in scan["error"]["message"]
+
+
 def test_the_fixtures_folders_markdown_is_skipped_not_unreadable():
     results = {r.path: r for r in check_paths([FIXTURES / "published"])}
     sources = next(r for path, r in results.items() if path.endswith("SOURCES.md"))

@@ -108,8 +108,10 @@ class Checker:
         found.sort(key=lambda f: f.sort_key)
         return FormResult(form, fig, found)
 
-    def check_read(self, read: ReadResult) -> FileResult:
-        """Check what a reader returned."""
+    def check_read(self, read: ReadResult, walked: bool = False) -> FileResult:
+        """Check what a reader returned; `walked`: the file was met in a folder, where one holding no form is skipped."""
+        if read.problem is not None and walked and read.problem.not_a_form:
+            return FileResult(read.path, skipped=self.file_finding(read))
         if read.problem is not None:
             return FileResult(read.path, error=self.file_finding(read))
         return FileResult(read.path, forms=[self.check_form(form) for form in read.forms])
@@ -121,21 +123,18 @@ class Checker:
                 str(found.path),
                 error=self.file_finding(ReadResult(str(found.path), problem=FileProblem("ZP001", *found.problem))),
             )
-        result = self.check_file(found.path)
-        if found.walked and result.error is not None and result.error.code == "ZP002":
-            return FileResult(result.path, skipped=result.error)
-        return result
+        return self.check_file(found.path, walked=found.walked)
 
-    def check_file(self, path: str | Path) -> FileResult:
+    def check_file(self, path: str | Path, walked: bool = False) -> FileResult:
         """Read and check one file; bad input becomes a ZP001/ZP002 finding, never an exception."""
         try:
-            return self.check_read(read_path(path))
+            return self.check_read(read_path(path), walked)
         except Exception as exc:  # noqa: BLE001 -- a defect on one file must not stop a batch
             return FileResult(str(path), error=internal_error(exc))
 
-    def check_bytes(self, data: bytes, source: str) -> FileResult:
+    def check_bytes(self, data: bytes, source: str, walked: bool = False) -> FileResult:
         """Check a file's content already in memory."""
-        return self.check_read(read_bytes(data, source))
+        return self.check_read(read_bytes(data, source), walked)
 
     def file_finding(self, read: ReadResult) -> Finding:
         problem = read.problem

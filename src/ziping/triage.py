@@ -13,7 +13,7 @@ import json
 import os
 import signal
 import stat
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Collection, Iterable, Sequence
 from concurrent.futures import FIRST_COMPLETED, Future, ProcessPoolExecutor, wait
 from dataclasses import dataclass, field
 from datetime import datetime
@@ -142,11 +142,6 @@ def sources(paths: Sequence[str | Path]) -> list[Source]:
     return out
 
 
-def no_form(data: dict[str, Any]) -> bool:
-    """Whether a stored result is a file that holds no form (ZP002): skipped where a folder was walked."""
-    return data["error"] is not None and data["error"]["code"] == "ZP002"
-
-
 def _record(finding: Finding) -> dict[str, Any]:
     """A finding as stored: the contract's record in Chinese plus the English message and place."""
     rule = REGISTRY[finding.code]
@@ -184,9 +179,15 @@ def _init_worker(checker: Checker, reviewer: Reviewer | None = None) -> None:
 
 
 def check_chunk(
-    paths: Sequence[str], checker: Checker | None = None, reviewer: Reviewer | None = None
-) -> list[tuple[str, str, int, str]]:
-    """Check files: (path, content hash, forms, payload) each; hashed from the bytes actually checked."""
+    paths: Sequence[str],
+    checker: Checker | None = None,
+    reviewer: Reviewer | None = None,
+    walked: Collection[str] = (),
+) -> list[tuple[str, str, int, str | None]]:
+    """Check files: (path, content hash, forms, payload) each; hashed from the bytes actually checked.
+
+    A file of `walked` (met in a folder) that holds no form has no payload: it is skipped, not stored.
+    """
     checker = checker or _WORKER_CHECKER
     reviewer = reviewer or _WORKER_REVIEWER
     assert checker is not None
@@ -198,14 +199,16 @@ def check_chunk(
         except OSError:
             continue  # gone since it was hashed: the parent reports it as unreadable
         try:
-            result = checker.check_bytes(data, path)
+            result = checker.check_bytes(data, path, walked=path in walked)
         except Exception as exc:  # noqa: BLE001 -- a defect on one file must not stop a batch
             result = FileResult(path, error=internal_error(exc))
         checked.append((path, hashlib.sha256(data).hexdigest(), result))
     if reviewer is not None:
         # The chunk's forms are reviewed together, so the endpoint sees them concurrently.
         reviewer([result for _, _, result in checked])
-    return [(path, sha, len(result.forms), payload(result)) for path, sha, result in checked]
+    return [
+        (path, sha, len(result.forms), None if result.skipped else payload(result)) for path, sha, result in checked
+    ]
 
 
 class Progress:
@@ -263,27 +266,26 @@ def run(
     stats.workers = workers or default_workers(len(todo))
     chunks = [todo[k : k + CHUNK] for k in range(0, len(todo), CHUNK)]
 
-    walked = {s.path for s in batch if s.walked}
+    walked = frozenset(s.path for s in batch if s.walked)
 
-    def save(results: list[tuple[str, str, int, str]]) -> None:
-        checked = [Checked(path, sha, parts.key(sha), forms, data) for path, sha, forms, data in results]
+    def save(results: list[tuple[str, str, int, str | None]]) -> None:
         # A folder's file that holds no form is no submission: it is counted, not stored as a queue row.
-        kept = [c for c in checked if c.forms or c.path not in walked or not no_form(json.loads(c.payload))]
-        stats.skipped_files += len(checked) - len(kept)
-        if kept:
-            store.put(kept, parts.as_dict())
-        stats.checked_files += len(kept)
-        stats.checked_forms += sum(c.forms for c in kept)
-        progress.advance(len(checked), sum(c.forms for c in checked))
+        checked = [Checked(path, sha, parts.key(sha), forms, data) for path, sha, forms, data in results if data]
+        stats.skipped_files += len(results) - len(checked)
+        if checked:
+            store.put(checked, parts.as_dict())
+        stats.checked_files += len(checked)
+        stats.checked_forms += sum(c.forms for c in checked)
+        progress.advance(len(results), sum(c.forms for c in checked))
 
     if stats.workers <= 1 or len(chunks) <= 1:
         stats.workers = 1
         tune_gc_for_batch()
         progress.start(len(todo))
         for chunk in chunks:
-            save(check_chunk(chunk, checker, reviewer))
+            save(check_chunk(chunk, checker, reviewer, walked))
         return stats
-    _run_pool(chunks, checker, stats.workers, save, lambda: progress.start(len(todo)), reviewer)
+    _run_pool(chunks, checker, stats.workers, save, lambda: progress.start(len(todo)), reviewer, walked)
     return stats
 
 
@@ -291,9 +293,10 @@ def _run_pool(
     chunks: list[list[str]],
     checker: Checker,
     workers: int,
-    save: Callable[[list[tuple[str, str, int, str]]], None],
+    save: Callable[[list[tuple[str, str, int, str | None]]], None],
     started: Callable[[], None],
     reviewer: Reviewer | None = None,
+    walked: frozenset[str] = frozenset(),
 ) -> None:
     """Chunks through a process pool, a bounded number in flight, each saved as it finishes."""
     # fork: workers inherit the loaded rules instead of importing them again (spawn costs ~0.4 s each
@@ -309,7 +312,7 @@ def _run_pool(
         started()
         while True:
             while len(pending) < workers * 2 and (chunk := next(queue, None)) is not None:
-                pending.add(pool.submit(check_chunk, chunk))
+                pending.add(pool.submit(check_chunk, chunk, None, None, walked.intersection(chunk)))
             if not pending:
                 break
             done, pending = wait(pending, return_when=FIRST_COMPLETED)
@@ -518,13 +521,9 @@ def unread_rows(batch: Sequence[Source], checker: Checker, lang: str) -> list[Qu
 
 
 def triage_rows(batch: Sequence[Source], store: Store, checker: Checker, lang: str) -> list[QueueRow]:
-    """The ranked queue of one batch, read back from the store; a folder's files that hold no form are left out."""
-    walked = {s.path for s in batch if s.walked}
+    """The ranked queue of one batch, read back from the store (a folder's files that hold no form are not in it)."""
     entries = store.files([s.path for s in batch if s.content_sha256 is not None])
-    kept = [
-        e for e in entries.values() if e.path not in walked or e.payload is None or not no_form(json.loads(e.payload))
-    ]
-    return queue_rows(kept, store.marks(), lang, unread_rows(batch, checker, lang))
+    return queue_rows(entries.values(), store.marks(), lang, unread_rows(batch, checker, lang))
 
 
 # ── the dry run ──────────────────────────────────────────────────────────────────────────────
@@ -576,7 +575,7 @@ def estimate(
             read = read_bytes(data, source.path)
         except Exception:  # noqa: BLE001 -- the dry run reports, it does not stop on a bad file
             read = None
-        if source.walked and read is not None and read.problem is not None and read.problem.code == "ZP002":
+        if source.walked and read is not None and read.problem is not None and read.problem.not_a_form:
             result.skipped += 1
             continue
         if read is None or read.problem is not None or not read.forms:

@@ -40,6 +40,13 @@ class FileProblem:
     reason_zh: str
     reason_en: str
     line: int | None = None
+    # A form is there but cannot be read (a scan without a text layer): never skipped as "not a form".
+    holds_form: bool = False
+
+    @property
+    def not_a_form(self) -> bool:
+        """ZP002 for a file that holds no form at all: in a walked folder such a file is skipped, not an error."""
+        return self.code == "ZP002" and not self.holds_form
 
 
 @dataclass(slots=True)
