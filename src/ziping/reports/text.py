@@ -9,6 +9,7 @@ from typing import TYPE_CHECKING
 from ziping.checks import FileResult, FormResult, tally
 from ziping.findings import Finding
 from ziping.reports.contract import llm_line
+from ziping.reports.output import notice
 from ziping.rules import REGISTRY
 from ziping.rules.common import fmt
 from ziping.scoring import num
@@ -35,7 +36,6 @@ WORDS = {
         "summary": "共 {files} 个文件、{forms} 张表：错误 {error}，警告 {warning}，提示 {info}",
         "unreadable": "；{unreadable} 个文件无法读取",
         "skipped": "；另跳过 {skipped} 个不是自评表的文件",
-        "skipped_file": "已跳过 {path}：不是自评表（{reason}）",
         "sep": "：",
         "aside": "（{}）",
         "comma": "，",
@@ -56,7 +56,6 @@ WORDS = {
         "summary": "{files} file(s), {forms} form(s): {error} error(s), {warning} warning(s), {info} info",
         "unreadable": "; {unreadable} file(s) could not be read",
         "skipped": "; {skipped} file(s) that are not forms skipped",
-        "skipped_file": "skipped {path}: not a form ({reason})",
         "sep": ": ",
         "aside": " ({})",
         "comma": ", ",
@@ -112,8 +111,7 @@ def render(
     for result in results:
         tally(counts, result)
         if result.skipped is not None:
-            reason = result.skipped.params["reason_en" if lang == "en" else "reason"]
-            console.print(f"[dim]{escape(w['skipped_file'].format(path=result.path, reason=reason))}[/]\n")
+            console.print(f"[dim]{escape(notice(result, None, lang))}[/]\n")
             continue
         if result.error is not None:
             console.print(f"[bold]{escape(result.path)}[/] [red]{w['file_error']}[/]")
