@@ -122,8 +122,10 @@ def test_batch_mixing_good_and_bad(tmp_path):
         "d-gb.txt",
     ]
     assert [len(f["forms"]) for f in data["files"]] == [3, 0, 0, 3]
-    assert [bool(f["error"]) for f in data["files"]] == [False, True, True, False]
-    assert data["summary"]["unreadable"] == 2 and data["summary"]["forms"] == 6
+    # an empty file met in a folder holds no form: skipped; a binary one cannot be read: an error
+    assert [bool(f["error"]) for f in data["files"]] == [False, False, True, False]
+    assert [bool(f["skipped"]) for f in data["files"]] == [False, True, False, False]
+    assert data["summary"]["unreadable"] == 1 and data["summary"]["skipped"] == 1 and data["summary"]["forms"] == 6
     # the user's files are untouched
     assert good.read_bytes() == SEED.read_bytes()
 

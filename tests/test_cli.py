@@ -37,7 +37,15 @@ def test_check_json_contract(seed_path):
     result = run("check", seed_path, "--format", "json")
     data = json.loads(result.output)
     assert data["schema_version"] == "1.0"
-    assert data["summary"] == {"files": 1, "forms": 3, "unreadable": 0, "error": 4, "warning": 2, "info": 0}
+    assert data["summary"] == {
+        "files": 1,
+        "forms": 3,
+        "unreadable": 0,
+        "skipped": 0,
+        "error": 4,
+        "warning": 2,
+        "info": 0,
+    }
     assert data["llm"]["status"] == "skipped"
     file = data["files"][0]
     assert file["error"] is None

@@ -118,7 +118,7 @@ def test_triage_with_llm_stores_results_under_their_own_key(server, tmp_path):
     assert len(server.requests) == 3
     run("triage", folder, "--llm")  # unchanged: nothing checked, nothing sent
     assert len(server.requests) == 3
-    run("triage", folder, "--out", out)  # without the LLM: a different key, re-checked by rules only
+    run("triage", folder, "--out", out, "--force")  # without the LLM: a different key, re-checked by rules only
     rows = json.loads(out.read_text(encoding="utf-8"))
     rows = rows["rows"] if isinstance(rows, dict) else rows
     assert {r["llm_status"] for r in rows} == {"未启用"} and len(server.requests) == 3

@@ -324,12 +324,14 @@ def test_cli_several_inputs_write_one_report_each_into_a_folder(tmp_path):
     (inbox / "sub").mkdir(parents=True)
     for name in ("甲.txt", "sub/甲.txt", "乙.txt"):
         (inbox / name).write_bytes(SEED.read_bytes())
-    (inbox / "坏.txt").write_bytes(b"")
+    (inbox / "坏.xlsx").write_bytes(b"not a workbook")
+    (inbox / "空.txt").write_bytes(b"")  # holds no form: skipped, with no report of its own
     out = tmp_path / "reports"
     result = runner.invoke(app, ["check", str(inbox), "--format", "html", "--out", str(out)])
     assert result.exit_code == 2  # an unreadable file, as with --format text
     assert sorted(p.name for p in out.iterdir()) == sorted(["乙.html", "坏.html", "甲.html", "甲-2.html"])
     assert "无法检查此文件" in (out / "坏.html").read_text(encoding="utf-8")
+    assert "已跳过" in result.output and "空.txt" in result.output
     # writing into the input folder itself: a report named like an input (a.txt → a.md) is refused
     clash = tmp_path / "clash"
     clash.mkdir()

@@ -44,6 +44,29 @@ def test_same_seed_same_bytes(tmp_path):
     assert _files(first) != _files(other)
 
 
+def test_the_summary_counts_files_as_files_and_forms_as_forms(tmp_path):
+    from collections import Counter
+
+    from typer.testing import CliRunner
+
+    from ziping.cli import app
+
+    out = tmp_path / "corpus"
+    result = CliRunner().invoke(app, ["synth", str(out), "--count", "40", "--formats", "txt,json,xlsx"])
+    assert result.exit_code == 0, result.output
+    records = [json.loads(line) for line in (out / "labels.jsonl").read_text(encoding="utf-8").splitlines()]
+    files = Counter(r["format"] for r in records if r["forms"])
+    forms = Counter()
+    for r in records:
+        forms[r["format"]] += len(r["forms"])
+    broken = sum(1 for r in records if not r["forms"])
+    assert sum(forms.values()) == 40 and files["txt"] < forms["txt"]  # several forms share a text file
+    for fmt in files:
+        assert f"{fmt} {files[fmt]} 个文件 {forms[fmt]} 张表" in result.output
+    assert f"无法读取的文件 {broken} 个" in result.output
+    assert f"已生成 40 张表、{len(records)} 个文件" in result.output
+
+
 def test_every_file_reads_back_as_labelled(corpus):
     """The truth in the labels, injected defects included, is what a reader finds in the written file."""
     records = list(read_labels(corpus))
@@ -134,7 +157,7 @@ def test_pdf_is_skipped_with_a_reason_when_it_cannot_be_written(tmp_path, monkey
     monkeypatch.setattr(writers, "pdf_unavailable", lambda: "no font")
     summary = generate_corpus(tmp_path, 5, seed=1, formats=("pdf", "json"))
     assert summary.skipped == "PDF：no font"
-    assert set(summary.by_format) == {"json"}
+    assert set(summary.forms_by_format) == set(summary.files_by_format) == {"json"}
 
 
 def test_a_small_corpus_scores_clean(corpus):

@@ -58,6 +58,30 @@ def test_blank_template_reads_back_as_an_empty_form(tmp_path):
     }
 
 
+def test_blank_template_adds_nothing_up_and_finds_its_total_row(tmp_path):
+    """A blank form has no indicators to add up (no ZP302 "0 = 0"), and its 总分 row is there, only empty."""
+    form = CHECKER.check_file(_template(tmp_path)).forms[0]
+    assert not [f for f in form.findings if f.code == "ZP302"]
+    [total] = [f for f in form.findings if f.field == "total"]
+    assert total.variant == "empty" and total.location.cell == "A25"
+    from ziping.rules import REGISTRY
+
+    assert REGISTRY["ZP003"].message(total) == "总分行的分值和得分都未填写"
+
+
+def test_a_level1_header_without_indicators_in_a_filled_form_is_still_reported():
+    """Beside indicators elsewhere, a header with none under it is a real gap, worded as one."""
+    from ziping.readers import read_bytes
+
+    text = SEED.read_text(encoding="utf-8").replace("服务对象满意度指标 系统使用者满意度\n（%） ≥95% 100% 10 10", "")
+    form = CHECKER.check_read(read_bytes(text.encode("utf-8"), str(SEED))).forms[2]
+    [finding] = [f for f in form.findings if f.code == "ZP302"]
+    from ziping.rules import REGISTRY
+
+    assert REGISTRY["ZP302"].message(finding) == "满意度指标标注 10 分，但其下没有填写任何指标"
+    assert "0 = 0" not in (REGISTRY["ZP302"].formula(finding) or "")
+
+
 def _right_of(sheet, label: str):
     """The value cell to the right of a label, past the label's merged range."""
     for row in sheet.iter_rows():

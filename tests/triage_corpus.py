@@ -19,10 +19,14 @@ DEFECTS = {
     "funds": ("年度资金总额 661800.00 661800.00 660000.00 10 99.73 9.97", "年度资金总额 661800.00 661800.00 600000.00 10 99.73 9.97"),
 }  # fmt: skip
 UNREADABLE = {
-    "空文件.txt": b"",
     "二进制.txt": b"\x00\x01\x02PK\x03\x04" * 40,
     "坏的.json": b'{"header": {',
+}
+# Files of an inbox that hold no form: met while walking the folder, they are skipped, not queued.
+NOT_FORMS = {
+    "空文件.txt": b"",
     "不是自评表.txt": "这是一份会议纪要，没有自评表。\n".encode(),
+    "README.md": "# 收件箱说明\n各单位的自评表放在各自的文件夹里。\n".encode(),
 }
 
 
@@ -34,6 +38,7 @@ class Corpus:
     clean: list[Path] = field(default_factory=list)  # seed form 3 variants: one warning, no error
     defective: list[Path] = field(default_factory=list)  # an injected defect, or seed forms 1–2
     unreadable: list[Path] = field(default_factory=list)
+    not_forms: list[Path] = field(default_factory=list)
     forms: int = 0
 
 
@@ -87,4 +92,7 @@ def make_corpus(root: Path, count: int = 300, seed: int = 4) -> Corpus:
     for name, data in UNREADABLE.items():
         (bad / name).write_bytes(data)
         corpus.unreadable.append(bad / name)
+    for name, data in NOT_FORMS.items():
+        (bad / name).write_bytes(data)
+        corpus.not_forms.append(bad / name)
     return corpus

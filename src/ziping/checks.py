@@ -7,14 +7,16 @@ over it. Results stream: a batch holds one file's forms at a time.
 from __future__ import annotations
 
 import gc
+from collections import Counter
 from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from ziping.files import Found, walk
 from ziping.findings import Finding
 from ziping.model import Form, Location
 from ziping.profiles import Profile, ProfileError, load_profile
-from ziping.readers import SUPPORTED_SUFFIXES, ReadResult, read_bytes, read_path
+from ziping.readers import SUPPORTED_SUFFIXES, FileProblem, ReadResult, read_bytes, read_path
 from ziping.rules import REGISTRY, Rule, select
 from ziping.scoring import FormFigures, figures, num
 
@@ -31,11 +33,16 @@ class FormResult:
 
 @dataclass(slots=True)
 class FileResult:
-    """One file: its forms' results, or the finding that stopped it being read."""
+    """One file: its forms' results, or the finding that stopped it being read.
+
+    `skipped`: a file met while walking a folder that holds no form (a README beside the forms); it is
+    reported once, is no error and changes no exit code.
+    """
 
     path: str
     forms: list[FormResult] = field(default_factory=list)
     error: Finding | None = None
+    skipped: Finding | None = None
 
     @property
     def findings(self) -> Iterator[Finding]:
@@ -106,22 +113,33 @@ class Checker:
         found.sort(key=lambda f: f.sort_key)
         return FormResult(form, fig, found)
 
-    def check_read(self, read: ReadResult) -> FileResult:
-        """Check what a reader returned."""
+    def check_read(self, read: ReadResult, walked: bool = False) -> FileResult:
+        """Check what a reader returned; `walked`: the file was met in a folder, where one holding no form is skipped."""
+        if read.problem is not None and walked and read.problem.not_a_form:
+            return FileResult(read.path, skipped=self.file_finding(read))
         if read.problem is not None:
             return FileResult(read.path, error=self.file_finding(read))
         return FileResult(read.path, forms=[self.check_form(form) for form in read.forms])
 
-    def check_file(self, path: str | Path) -> FileResult:
+    def check_found(self, found: Found) -> FileResult:
+        """Check one file of a batch: a folder's file that holds no form is skipped, a named one is an error."""
+        if found.problem is not None:
+            return FileResult(
+                str(found.path),
+                error=self.file_finding(ReadResult(str(found.path), problem=FileProblem("ZP001", *found.problem))),
+            )
+        return self.check_file(found.path, walked=found.walked)
+
+    def check_file(self, path: str | Path, walked: bool = False) -> FileResult:
         """Read and check one file; bad input becomes a ZP001/ZP002 finding, never an exception."""
         try:
-            return self.check_read(read_path(path))
+            return self.check_read(read_path(path), walked)
         except Exception as exc:  # noqa: BLE001 -- a defect on one file must not stop a batch
             return FileResult(str(path), error=internal_error(exc))
 
-    def check_bytes(self, data: bytes, source: str) -> FileResult:
+    def check_bytes(self, data: bytes, source: str, walked: bool = False) -> FileResult:
         """Check a file's content already in memory."""
-        return self.check_read(read_bytes(data, source))
+        return self.check_read(read_bytes(data, source), walked)
 
     def file_finding(self, read: ReadResult) -> Finding:
         problem = read.problem
@@ -133,6 +151,18 @@ class Checker:
             location=Location(line=problem.line) if problem.line else None,
             params={"reason": problem.reason_zh, "reason_en": problem.reason_en},
         )
+
+
+def tally(counts: Counter[str], result: FileResult) -> None:
+    """Add one file to a batch's counts: files checked, forms, unreadable and skipped files, findings by severity."""
+    if result.skipped is not None:
+        counts["skipped"] += 1
+        return
+    counts["files"] += 1
+    counts["forms"] += len(result.forms)
+    counts["unreadable"] += result.error is not None
+    for finding in result.findings:
+        counts[finding.severity.value] += 1
 
 
 def tune_gc_for_batch() -> None:
@@ -152,14 +182,9 @@ def internal_error(exc: Exception) -> Finding:
     return Finding(rule.code, rule.severity, "file", None, {"reason": reason, "reason_en": reason})
 
 
-def expand(paths: Sequence[str | Path]) -> Iterator[Path]:
-    """Files named, and the supported files inside folders named (recursively, sorted)."""
-    for path in paths:
-        p = Path(path)
-        if p.is_dir():
-            yield from sorted(f for f in p.rglob("*") if f.is_file() and f.suffix.lower() in SUPPORTED_SUFFIXES)
-        else:
-            yield p
+def expand(paths: Sequence[str | Path]) -> Iterator[Found]:
+    """The files of a batch: those named, and the readable kinds inside folders named (see files.walk)."""
+    return walk(paths, SUPPORTED_SUFFIXES)
 
 
 def check_paths(
@@ -171,8 +196,8 @@ def check_paths(
     """Check files and folders one file at a time."""
     checker = Checker.create(select_codes, ignore_codes, profile)
     tune_gc_for_batch()
-    for path in expand(paths):
-        yield checker.check_file(path)
+    for found in expand(paths):
+        yield checker.check_found(found)
 
 
 def check_path(path: str | Path, **options: object) -> FileResult:

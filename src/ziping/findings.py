@@ -11,6 +11,12 @@ from ziping.model import Location
 Origin = Literal["rule", "llm"]
 # Pylint's axis beside severity: a recomputed sum is certain, a reading of wording is not.
 Confidence = Literal["certain", "high", "medium", "low"]
+CONFIDENCE_ZH = {"certain": "确定（复核计算）", "high": "高", "medium": "中", "low": "低"}
+
+
+def confidence_label(confidence: Confidence, lang: str = "zh") -> str:
+    """A confidence as users read it; the JSON contract keeps the English value."""
+    return confidence if lang == "en" else CONFIDENCE_ZH.get(confidence, confidence)
 
 
 class Severity(StrEnum):

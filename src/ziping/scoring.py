@@ -3,12 +3,18 @@
 Pure functions of a Form and a Profile. Where a form's practice leaves the expected value
 uncertain (rounding, the formula for a missed upper bound), the expectation is a range and a
 declared value is only wrong outside it: a false alarm costs a reviewer's trust.
+
+One mistake is one finding. Where a part is itself wrong — a funds total that its sources do not add
+up to, a level-1 header its indicators' weights do not add up to, a score its completion does not
+earn — every figure built on that part is checked against both readings, the part as written and
+the part as recomputed, and is accepted by either. So a wrong part is reported once, where it is,
+and never again through the sums and rates that use it.
 """
 
 from __future__ import annotations
 
 import math
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from decimal import Decimal
 
 from ziping.model import Form, Indicator, NumberField
@@ -16,6 +22,10 @@ from ziping.profiles import Profile
 from ziping.values import convert, unit_dimension, unit_from_name
 
 EPS = 1e-9
+# Money is written to the fen; a sum off by less than this is how the form rounded its parts.
+MONEY_TOLERANCE = 0.01
+FUNDS_COLUMNS = ("initial_budget", "budget", "executed")
+SOURCE_ROWS = ("fiscal", "carryover", "other")
 
 
 def num(field: NumberField | None) -> float | None:
@@ -197,6 +207,48 @@ def _proportional(
 
 
 @dataclass(frozen=True, slots=True)
+class ScoreVerdict:
+    """What the recomputation says of one indicator's declared score; kind None: nothing to report."""
+
+    kind: str | None = None  # "exceeds" (ZP201), "inflated" (ZP202), "understated" (ZP203)
+    expectation: Expectation | None = None  # the one the message quotes (under the declared weight)
+    bound: float | None = None  # the figure the message names
+    folded: float | None = None  # 单项得分 × 权重 where the declared 折算得分 is not it (ZP214)
+    low: float | None = None  # the range a corrected score lies in, where the score is reported wrong
+    high: float | None = None
+
+
+NO_VERDICT = ScoreVerdict()
+
+
+@dataclass(frozen=True, slots=True)
+class ScoreSum:
+    """The parts of the 总分 score: as the form declares them, and with every part reported wrong corrected."""
+
+    execution: float  # the declared execution score, or the recomputed one where none is declared
+    indicators: float  # the declared indicator scores
+    execution_corrected: tuple[float, float]
+    indicators_corrected: tuple[float, float]
+
+    @property
+    def declared(self) -> float:
+        return self.execution + self.indicators
+
+    @property
+    def corrected(self) -> tuple[float, float]:
+        return (
+            self.execution_corrected[0] + self.indicators_corrected[0],
+            self.execution_corrected[1] + self.indicators_corrected[1],
+        )
+
+    @property
+    def disputed(self) -> bool:
+        """Whether some part is reported wrong, so the corrected sum differs from the declared one."""
+        low, high = self.corrected
+        return abs(low - self.declared) > EPS or abs(high - self.declared) > EPS
+
+
+@dataclass(frozen=True, slots=True)
 class FormFigures:
     """The recomputed figures of one form, shared by every rule."""
 
@@ -211,6 +263,19 @@ class FormFigures:
     total_score: float | None
     expectations: tuple[Expectation, ...]
     scores_declared: bool = True  # the form has a 分值 or 得分 anywhere: a total, or any indicator's
+    # Per amount column, the total row's amount and its source rows' (funds_sources), and each amount of the
+    # total row followed by what its sources add up to where the two disagree (ZP103).
+    sources: dict[str, tuple[float, tuple[float, float, float]]] = field(default_factory=dict)
+    amounts: dict[str, tuple[float, ...]] = field(default_factory=dict)
+    execution_rates: tuple[float, ...] = ()  # from every reading of the amounts; the first is execution_rate
+    execution_scores: tuple[float, ...] = ()  # the execution score each of those rates earns
+    # The indicators' weights with each level-1 header standing for its disputed group (ZP302), and per
+    # indicator of such a group the weight that would make the group add up to its header.
+    indicator_weight_by_headers: float | None = None
+    alternative_weights: tuple[float | None, ...] = ()
+    level1_sums: dict[str, float | None] = field(default_factory=dict)  # per level-1 name, its indicators' weights
+    verdicts: tuple[ScoreVerdict, ...] = ()  # one per indicator
+    score_sum: ScoreSum | None = None
 
     @property
     def tolerance(self) -> float:
@@ -224,6 +289,11 @@ class FormFigures:
     def accepts(self, declared: float, low: float, high: float | None = None, kind: str = "scores") -> bool:
         """Whether a declared figure is the expected one, rounded or truncated as this form writes that kind."""
         return accepts(declared, low, low if high is None else high, self.tolerance, self.precision.get(kind))
+
+    def weights(self, k: int, declared: float) -> tuple[float, ...]:
+        """Indicator k's weight as declared, and as its group's header implies where the group is disputed."""
+        alternative = self.alternative_weights[k] if k < len(self.alternative_weights) else None
+        return (declared,) if alternative is None else (declared, alternative)
 
     def precision_note(self, kind: str, lang: str = "zh") -> str:
         """Words for a message when the form writes this kind of score coarsely (whole points)."""
@@ -281,9 +351,161 @@ def execution_rate(form: Form) -> float | None:
     budget, executed = (num(total.budget), num(total.executed)) if total is not None else (None, None)
     if (budget is None or budget <= 0) and (sums := total_left_unfilled(form)) is not None:
         budget, executed = sums
+    return _rate(budget, executed)
+
+
+def _rate(budget: float | None, executed: float | None) -> float | None:
     if budget is None or executed is None or budget <= 0:
         return None
     return executed / budget * 100
+
+
+def funds_sources(form: Form) -> dict[str, tuple[float, tuple[float, float, float]]]:
+    """Per amount column: the 年度资金总额 row's amount and its three source rows' amounts, where all can be read.
+
+    An empty cell in a source row counts as nothing from that source; a cell that holds text that is no
+    number leaves the column out (ZP004 reports the cell).
+    """
+    funds = form.funds
+    total = funds.total
+    if total is None or funds.fiscal is None:
+        return {}
+    rows = (funds.fiscal, funds.carryover, funds.other)
+    found = {}
+    for part in FUNDS_COLUMNS:
+        cell = getattr(total, part)
+        if cell is None or cell.value is None:
+            continue
+        parts = []
+        for row in rows:
+            source = getattr(row, part) if row is not None else None
+            parts.append(0.0 if source is None else source.value)
+        if None not in parts:
+            found[part] = (cell.value, (parts[0], parts[1], parts[2]))
+    return found
+
+
+def _amounts(form: Form, sources: dict[str, tuple[float, tuple[float, float, float]]]) -> dict[str, tuple[float, ...]]:
+    """Each total-row amount, then the sources' sum where it differs: the total row or a source may be the wrong one."""
+    if form.funds.total is None:
+        return {}
+    readings = {}
+    for part, (total, parts) in sources.items():
+        added = sum(parts)
+        readings[part] = (total,) if abs(added - total) <= MONEY_TOLERANCE + EPS else (total, added)
+    for part in FUNDS_COLUMNS:  # a column whose sources cannot be read has the total row's reading alone
+        if part not in readings and (value := num(getattr(form.funds.total, part))) is not None:
+            readings[part] = (value,)
+    return readings
+
+
+def _level1_sums(form: Form, weights: list[float | None]) -> dict[str, float | None]:
+    """Per level-1 name, the sum of its indicators' weights; None where one of them cannot be read."""
+    sums: dict[str, float | None] = {}
+    for ind, weight in zip(form.indicators, weights):
+        total = sums.get(ind.level1, 0.0)
+        sums[ind.level1] = None if total is None or weight is None else total + weight
+    return sums
+
+
+def _alternative_weights(
+    form: Form, weights: list[float | None], sums: dict[str, float | None], profile: Profile, tolerance: float
+) -> tuple[list[float | None] | None, float]:
+    """Per indicator, the weight it would have if its group's weights added up to the group's header.
+
+    Where a header and its indicators disagree (ZP302) any one indicator's weight may be the mistake,
+    unless the indicators already add up to the profile's weight (then the header is). Returns those
+    weights (None when no group is disputed) and how much the disputed groups' sums exceed their headers.
+    """
+    alternatives: list[float | None] | None = None
+    excess = 0.0
+    for level1 in form.level1:
+        header, total = num(level1.weight), sums.get(level1.name)
+        if header is None or total is None or abs(total - header) <= tolerance:
+            continue
+        standard = profile.level1_weights.get(level1.name)
+        if standard is not None and abs(total - standard) <= tolerance:
+            continue
+        off = total - header
+        excess += off
+        alternatives = alternatives or [None] * len(weights)
+        for k, ind in enumerate(form.indicators):
+            weight = weights[k]
+            if ind.level1 == level1.name and weight is not None and weight - off >= -EPS:
+                alternatives[k] = weight - off
+    return alternatives, excess
+
+
+def _verdict(
+    ind: Indicator,
+    score: float | None,
+    weight: float | None,
+    exp: Expectation,
+    alt_weight: float | None,
+    tol: float,
+    places: int,
+) -> ScoreVerdict:
+    """Whether a declared score is what its completion earns, under the declared weight or the alternative one."""
+    if score is None or weight is None:
+        return NO_VERDICT
+    folded = _folded(ind, score, weight, tol, places) if ind.item_score is not None else None
+    computed = exp.low is not None and exp.high is not None
+    if score > weight + tol + EPS and (alt_weight is None or score > alt_weight + tol + EPS):
+        low, high = (exp.low, exp.high) if computed else (0.0, weight)
+        return ScoreVerdict("exceeds", exp, weight, folded, low, high)
+    if computed and accepts(score, exp.low, exp.high, tol, places):
+        return NO_VERDICT if folded is None else ScoreVerdict(folded=folded, low=folded, high=folded)
+    alternative = expectation(ind, alt_weight) if alt_weight is not None else None
+    if alternative is not None and alternative.low is not None and alternative.high is not None:
+        if accepts(score, alternative.low, alternative.high, tol, places) or not computed:
+            return NO_VERDICT if folded is None else ScoreVerdict(folded=folded, low=folded, high=folded)
+        low, high = min(exp.low, alternative.low), max(exp.high, alternative.high)
+    elif not computed:
+        return NO_VERDICT if folded is None else ScoreVerdict(folded=folded, low=folded, high=folded)
+    else:
+        low, high = exp.low, exp.high
+    if score > exp.high:
+        return ScoreVerdict("inflated", exp, exp.high, folded, low, high)
+    return ScoreVerdict("understated", exp, exp.low, folded, low, high)
+
+
+def _folded(ind: Indicator, score: float, weight: float, tol: float, places: int) -> float | None:
+    """单项得分 × 权重 ÷ 100 where the declared 折算得分 is not it (ZP214); None otherwise."""
+    item = num(ind.item_score)
+    if item is None:
+        return None
+    expected = item * weight / 100
+    return None if accepts(score, expected, expected, tol, places) else expected
+
+
+def _score_sum(
+    form: Form,
+    scores: list[float | None],
+    exec_scores: tuple[float, ...],
+    verdicts: tuple[ScoreVerdict, ...],
+    tol: float,
+    places: int,
+) -> ScoreSum | None:
+    """The 总分 score's parts, declared and corrected; None where a part cannot be read."""
+    declared_exec = num(form.funds.execution_score)
+    if None in scores or (declared_exec is None and not exec_scores):
+        return None
+    execution = declared_exec if declared_exec is not None else exec_scores[0]
+    if (
+        declared_exec is not None
+        and exec_scores
+        and not any(accepts(declared_exec, e, e, tol, places) for e in exec_scores)
+    ):
+        execution_corrected = (min(exec_scores), max(exec_scores))  # ZP102 reports the declared one
+    else:
+        execution_corrected = (execution, execution)
+    declared = sum(scores)
+    low = high = declared
+    for score, verdict in zip(scores, verdicts):
+        if verdict.low is not None:
+            low += verdict.low - score
+            high += verdict.high - score
+    return ScoreSum(execution, declared, execution_corrected, (low, high))
 
 
 def figures(form: Form, profile: Profile) -> FormFigures:
@@ -291,17 +513,43 @@ def figures(form: Form, profile: Profile) -> FormFigures:
     rate = execution_rate(form)
     declared_weight = num(form.funds.weight)
     exec_weight = declared_weight if declared_weight is not None else profile.execution_weight
+    tolerance, precision = profile.thresholds.tolerance, score_precision(form)
+    sources = funds_sources(form)
+    amounts = _amounts(form, sources)
+    if (unfilled := total_left_unfilled(form)) is not None:
+        # A total row never summed is no reading of the amounts: its sources are (ZP103 says so, once).
+        amounts = {**amounts, "budget": (unfilled[0],), "executed": (unfilled[1],)}
+    declared_rate = form.funds.execution_rate
+    if rate is not None and declared_rate is not None and declared_rate.value is not None:
+        if accepts(declared_rate.value, rate, rate, tolerance, declared_rate.decimals):
+            # The form's own rate follows its total row: that row is right, and a source row that disagrees
+            # with it is the mistake (ZP103), so the sources' sum is no reading of the budget or the spending.
+            amounts = {**amounts, "budget": amounts["budget"][:1], "executed": amounts["executed"][:1]}
+    rates = [
+        _rate(budget, executed) for budget in amounts.get("budget", ()) for executed in amounts.get("executed", ())
+    ]
+    execution_rates = tuple(dict.fromkeys(r for r in rates if r is not None))  # the total row's own rate first
     # Budget execution scores weight × min(rate, 100%) (财预〔2020〕10号).
-    exec_score = exec_weight * min(rate, 100.0) / 100 if rate is not None else None
+    execution_scores = tuple(exec_weight * min(r, 100.0) / 100 for r in execution_rates)
+    exec_score = execution_scores[0] if rate is not None else None
     # A sum with an unread part is no sum: rules that need it stay quiet (ZP003/ZP004 speak instead).
     weights = [num(ind.weight) for ind in form.indicators]
     scores = [num(ind.score) for ind in form.indicators]
     indicator_weight = None if None in weights else sum(weights)
     indicator_score = None if None in scores else sum(scores)
     total_score = exec_score + indicator_score if exec_score is not None and indicator_score is not None else None
+    places = precision.get("scores")
+    sums = _level1_sums(form, weights)
+    alt_weights, excess = _alternative_weights(form, weights, sums, profile, tolerance)
+    expectations = tuple(expectation(ind, weight) for ind, weight in zip(form.indicators, weights))
+    alternatives = alt_weights or [None] * len(weights)
+    verdicts = tuple(
+        _verdict(ind, score, weight, exp, alt, tolerance, places)
+        for ind, score, weight, exp, alt in zip(form.indicators, scores, weights, expectations, alternatives)
+    )
     return FormFigures(
         profile=profile,
-        precision=score_precision(form),
+        precision=precision,
         scores_declared=form.total.weight is not None
         or form.total.score is not None
         or any(w is not None for w in weights)
@@ -313,5 +561,14 @@ def figures(form: Form, profile: Profile) -> FormFigures:
         indicator_score=indicator_score,
         total_weight=exec_weight + indicator_weight if indicator_weight is not None else None,
         total_score=total_score,
-        expectations=tuple(expectation(ind, num(ind.weight)) for ind in form.indicators),
+        expectations=expectations,
+        sources=sources,
+        amounts=amounts,
+        execution_rates=execution_rates,
+        execution_scores=execution_scores,
+        indicator_weight_by_headers=indicator_weight - excess if indicator_weight is not None else None,
+        alternative_weights=tuple(alt_weights) if alt_weights else (),
+        level1_sums=sums,
+        verdicts=verdicts,
+        score_sum=_score_sum(form, scores, execution_scores, verdicts, tolerance, places),
     )

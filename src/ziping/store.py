@@ -7,6 +7,7 @@ Only the standard library is used (no ORM), so opening the store is cheap.
 
 from __future__ import annotations
 
+import hashlib
 import os
 import sqlite3
 from collections.abc import Iterable, Iterator, Sequence
@@ -16,7 +17,8 @@ from datetime import UTC, datetime
 from pathlib import Path
 
 DEFAULT_DB = Path(".ziping") / "triage.db"
-SCHEMA_VERSION = 1
+# 2: form IDs name a submission (content and path); version 1 named the content alone, so duplicates shared one.
+SCHEMA_VERSION = 2
 STATUSES = ("reviewed", "returned", "accepted")
 BUSY_TIMEOUT_MS = 60_000  # a long batch commits every chunk; another run waits its turn, not fails
 
@@ -89,9 +91,11 @@ def now() -> str:
     return datetime.now(UTC).isoformat(timespec="microseconds")
 
 
-def form_id(content_sha256: str, index: int) -> str:
-    """A form's ID for reviewers: its file's content hash (10 hex digits) and its place in the file."""
-    return f"{content_sha256[:10]}-{index}"
+def form_id(content_sha256: str, path: str, index: int) -> str:
+    """A form's ID for reviewers: its submission — the file's content at its path, hashed to 10 hex digits —
+    and its place in the file. Copies of one file at several paths are several submissions, marked apart."""
+    submission = hashlib.sha256(f"{content_sha256}\0{path}".encode()).hexdigest()[:10]
+    return f"{submission}-{index}"
 
 
 class Store:
@@ -114,8 +118,26 @@ class Store:
                 self.db.execute(
                     "INSERT OR IGNORE INTO meta (key, value) VALUES ('schema_version', ?)", (str(SCHEMA_VERSION),)
                 )
+                self._migrate()
         except (sqlite3.Error, OSError) as exc:
             raise StoreError(f"无法打开结果库 {self.path}：{_reason(exc)}") from None
+
+    def _migrate(self) -> None:
+        """Bring an older store up to SCHEMA_VERSION, keeping every reviewer mark (inside the open transaction)."""
+        (version,) = self.db.execute("SELECT value FROM meta WHERE key = 'schema_version'").fetchone()
+        if int(version) < 2:
+            # A version-1 mark named the content only, so it applied to every copy: each copy keeps it.
+            marks = self.db.execute("SELECT form_id, status, note, marked_at FROM marks").fetchall()
+            files = self.db.execute("SELECT path, content_sha256 FROM files").fetchall()
+            moved = []
+            for old, status, note, marked_at in marks:
+                prefix, _, index = old.rpartition("-")
+                for path, sha in files:
+                    if sha.startswith(prefix) and index.isdigit():
+                        moved.append((form_id(sha, path, int(index)), status, note, marked_at))
+            self.db.execute("DELETE FROM marks")
+            self.db.executemany("INSERT OR REPLACE INTO marks VALUES (?, ?, ?, ?)", moved)
+            self.db.execute("UPDATE meta SET value = ? WHERE key = 'schema_version'", (str(SCHEMA_VERSION),))
 
     def __enter__(self) -> Store:
         return self
@@ -210,18 +232,17 @@ class Store:
 
     def form_exists(self, form: str) -> bool:
         """Whether a form ID names a form of a file the store knows."""
-        sha_prefix, _, index = form.rpartition("-")
-        if len(sha_prefix) != 10 or not index.isdigit():
+        submission, _, index = form.rpartition("-")
+        if len(submission) != 10 or not index.isdigit():
             return False
-        row = self.db.execute(
-            "SELECT MAX(r.forms) FROM files f JOIN results r ON r.key = f.result_key"
-            " WHERE substr(f.content_sha256, 1, 10) = ?",
-            (sha_prefix.lower(),),
-        ).fetchone()
-        if row is None or row[0] is None:
-            return False
-        # Index 0 is the row of a file that could not be read (it has no forms).
-        return int(index) <= row[0] if row[0] else int(index) == 0
+        rows = self.db.execute(
+            "SELECT f.path, f.content_sha256, r.forms FROM files f JOIN results r ON r.key = f.result_key"
+        )
+        for path, sha, forms in rows:
+            if form_id(sha, path, int(index)) == form.lower():
+                # Index 0 is the row of a file that could not be read (it has no forms).
+                return int(index) <= forms if forms else int(index) == 0
+        return False
 
     def mark(self, form: str, status: str, note: str = "") -> Mark:
         """Set a reviewer's status and note on a form (the last mark wins)."""

@@ -47,12 +47,12 @@ class TemplateExistsError(FileExistsError):
     """The output file is already there; the template never overwrites."""
 
 
-def write_template(path: str | Path) -> Path:
-    """Write the blank template to `path`; raises TemplateExistsError rather than overwrite."""
+def write_template(path: str | Path, overwrite: bool = False) -> Path:
+    """Write the blank template to `path`; raises TemplateExistsError rather than overwrite, unless asked to."""
     from openpyxl import Workbook
 
     path = Path(path)
-    if path.exists():
+    if path.exists() and not overwrite:
         raise TemplateExistsError(str(path))
     workbook = Workbook()
     sheet = workbook.active
@@ -61,7 +61,7 @@ def write_template(path: str | Path) -> Path:
     buffer = io.BytesIO()
     workbook.save(buffer)
     try:
-        with open(path, "xb") as fh:  # "x": a file that appeared meanwhile is still not overwritten
+        with open(path, "wb" if overwrite else "xb") as fh:  # "x": a file that appeared meanwhile is kept
             fh.write(buffer.getvalue())
     except FileExistsError:
         raise TemplateExistsError(str(path)) from None

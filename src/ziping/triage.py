@@ -13,7 +13,7 @@ import json
 import os
 import signal
 import stat
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Collection, Iterable, Sequence
 from concurrent.futures import FIRST_COMPLETED, Future, ProcessPoolExecutor, wait
 from dataclasses import dataclass, field
 from datetime import datetime
@@ -23,6 +23,7 @@ from typing import TYPE_CHECKING, Any
 
 from ziping import __version__
 from ziping.checks import Checker, FileResult, expand, internal_error, tune_gc_for_batch
+from ziping.files import Found
 from ziping.findings import Finding, Severity
 from ziping.reports.contract import finding_json, form_json
 from ziping.risk import assess, weight_of
@@ -113,6 +114,8 @@ class Source:
     shown: str
     path: str
     content_sha256: str | None  # None: not a regular file that could be opened
+    walked: bool = False  # met while walking a folder: a file there that holds no form is skipped
+    problem: tuple[str, str] | None = None  # why it cannot be opened (a dangling link, a loop)
 
 
 def hash_file(path: str) -> str | None:
@@ -130,11 +133,12 @@ def sources(paths: Sequence[str | Path]) -> list[Source]:
     """The batch's files, hashed, each file once."""
     seen: set[str] = set()
     out = []
-    for path in expand(paths):
-        full = absolute(path)
+    for found in expand(paths):
+        full = absolute(found.path)
         if full not in seen:
             seen.add(full)
-            out.append(Source(str(path), full, hash_file(full)))
+            sha = None if found.problem else hash_file(full)
+            out.append(Source(str(found.path), full, sha, found.walked, found.problem))
     return out
 
 
@@ -175,9 +179,15 @@ def _init_worker(checker: Checker, reviewer: Reviewer | None = None) -> None:
 
 
 def check_chunk(
-    paths: Sequence[str], checker: Checker | None = None, reviewer: Reviewer | None = None
-) -> list[tuple[str, str, int, str]]:
-    """Check files: (path, content hash, forms, payload) each; hashed from the bytes actually checked."""
+    paths: Sequence[str],
+    checker: Checker | None = None,
+    reviewer: Reviewer | None = None,
+    walked: Collection[str] = (),
+) -> list[tuple[str, str, int, str | None]]:
+    """Check files: (path, content hash, forms, payload) each; hashed from the bytes actually checked.
+
+    A file of `walked` (met in a folder) that holds no form has no payload: it is skipped, not stored.
+    """
     checker = checker or _WORKER_CHECKER
     reviewer = reviewer or _WORKER_REVIEWER
     assert checker is not None
@@ -189,14 +199,16 @@ def check_chunk(
         except OSError:
             continue  # gone since it was hashed: the parent reports it as unreadable
         try:
-            result = checker.check_bytes(data, path)
+            result = checker.check_bytes(data, path, walked=path in walked)
         except Exception as exc:  # noqa: BLE001 -- a defect on one file must not stop a batch
             result = FileResult(path, error=internal_error(exc))
         checked.append((path, hashlib.sha256(data).hexdigest(), result))
     if reviewer is not None:
         # The chunk's forms are reviewed together, so the endpoint sees them concurrently.
         reviewer([result for _, _, result in checked])
-    return [(path, sha, len(result.forms), payload(result)) for path, sha, result in checked]
+    return [
+        (path, sha, len(result.forms), None if result.skipped else payload(result)) for path, sha, result in checked
+    ]
 
 
 class Progress:
@@ -215,6 +227,7 @@ class RunStats:
     checked_files: int = 0
     checked_forms: int = 0
     reused_files: int = 0
+    skipped_files: int = 0  # met in a folder, holding no form: neither stored nor queued
     workers: int = 1
 
 
@@ -253,22 +266,26 @@ def run(
     stats.workers = workers or default_workers(len(todo))
     chunks = [todo[k : k + CHUNK] for k in range(0, len(todo), CHUNK)]
 
-    def save(results: list[tuple[str, str, int, str]]) -> None:
-        checked = [Checked(path, sha, parts.key(sha), forms, data) for path, sha, forms, data in results]
+    walked = frozenset(s.path for s in batch if s.walked)
+
+    def save(results: list[tuple[str, str, int, str | None]]) -> None:
+        # A folder's file that holds no form is no submission: it is counted, not stored as a queue row.
+        checked = [Checked(path, sha, parts.key(sha), forms, data) for path, sha, forms, data in results if data]
+        stats.skipped_files += len(results) - len(checked)
         if checked:
             store.put(checked, parts.as_dict())
         stats.checked_files += len(checked)
         stats.checked_forms += sum(c.forms for c in checked)
-        progress.advance(len(checked), sum(c.forms for c in checked))
+        progress.advance(len(results), sum(c.forms for c in checked))
 
     if stats.workers <= 1 or len(chunks) <= 1:
         stats.workers = 1
         tune_gc_for_batch()
         progress.start(len(todo))
         for chunk in chunks:
-            save(check_chunk(chunk, checker, reviewer))
+            save(check_chunk(chunk, checker, reviewer, walked))
         return stats
-    _run_pool(chunks, checker, stats.workers, save, lambda: progress.start(len(todo)), reviewer)
+    _run_pool(chunks, checker, stats.workers, save, lambda: progress.start(len(todo)), reviewer, walked)
     return stats
 
 
@@ -276,9 +293,10 @@ def _run_pool(
     chunks: list[list[str]],
     checker: Checker,
     workers: int,
-    save: Callable[[list[tuple[str, str, int, str]]], None],
+    save: Callable[[list[tuple[str, str, int, str | None]]], None],
     started: Callable[[], None],
     reviewer: Reviewer | None = None,
+    walked: frozenset[str] = frozenset(),
 ) -> None:
     """Chunks through a process pool, a bounded number in flight, each saved as it finishes."""
     # fork: workers inherit the loaded rules instead of importing them again (spawn costs ~0.4 s each
@@ -294,7 +312,7 @@ def _run_pool(
         started()
         while True:
             while len(pending) < workers * 2 and (chunk := next(queue, None)) is not None:
-                pending.add(pool.submit(check_chunk, chunk))
+                pending.add(pool.submit(check_chunk, chunk, None, None, walked.intersection(chunk)))
             if not pending:
                 break
             done, pending = wait(pending, return_when=FIRST_COMPLETED)
@@ -344,6 +362,8 @@ class QueueRow:
     note: str = ""
     changed_at: str | None = None
     findings: list[dict[str, Any]] = field(default_factory=list)
+    content_sha256: str | None = None
+    duplicates: str = ""  # the other files of the queue with the same content: copies, each its own submission
 
     @property
     def unreadable(self) -> bool:
@@ -381,6 +401,7 @@ def _line(view: dict[str, Any], lang: str) -> str:
 
 
 def _row(
+    stored: str,
     path: str,
     content_sha256: str | None,
     index: int,
@@ -396,7 +417,7 @@ def _row(
     counts = {s: sum(1 for r in records if r["severity"] == s) for s in ("error", "warning", "info")}
     row = QueueRow(
         rank=0,
-        form_id=form_id(content_sha256, index) if content_sha256 else "",
+        form_id=form_id(content_sha256, stored, index) if content_sha256 else "",
         risk=risk.score,
         explanation=risk.explain(lang),
         discrepancy=risk.discrepancy,
@@ -409,6 +430,7 @@ def _row(
         llm_status=llm_status_label((form or {}).get("llm_status", "skipped"), lang),
         changed_at=changed_at,
         findings=views,
+        content_sha256=content_sha256,
     )
     if form is not None:
         row.project_code = form["project_code"]
@@ -425,11 +447,13 @@ def _row(
 def rows_of_file(
     path: str, content_sha256: str | None, data: dict[str, Any], changed_at: str | None, lang: str
 ) -> list[QueueRow]:
-    """A stored file's rows: one per form, or one for the file when it could not be read."""
+    """A stored file's rows (path as stored: absolute): one per form, or one for the file when it could not be read."""
+    shown = shown_path(path)
     if data["error"] is not None:
-        return [_row(path, content_sha256, 0, None, [data["error"]], changed_at, lang)]
+        return [_row(path, shown, content_sha256, 0, None, [data["error"]], changed_at, lang)]
     return [
-        _row(path, content_sha256, form["index"], form, form["findings"], changed_at, lang) for form in data["forms"]
+        _row(path, shown, content_sha256, form["index"], form, form["findings"], changed_at, lang)
+        for form in data["forms"]
     ]
 
 
@@ -457,12 +481,21 @@ def queue_rows(
     for entry in entries:
         if entry.payload is None:
             continue
-        rows.extend(
-            rows_of_file(
-                shown_path(entry.path), entry.content_sha256, json.loads(entry.payload), entry.changed_at, lang
-            )
-        )
+        rows.extend(rows_of_file(entry.path, entry.content_sha256, json.loads(entry.payload), entry.changed_at, lang))
+    _point_out_duplicates(rows, lang)
     return rank(rows, marks, lang)
+
+
+def _point_out_duplicates(rows: list[QueueRow], lang: str) -> None:
+    """Name, on each row, the other files that hold the very same content (the same form sent twice)."""
+    files: dict[str, set[str]] = {}
+    for row in rows:
+        if row.content_sha256:
+            files.setdefault(row.content_sha256, set()).add(row.file)
+    separator = ", " if lang == "en" else "、"
+    for row in rows:
+        others = sorted(files.get(row.content_sha256 or "", set()) - {row.file})
+        row.duplicates = separator.join(others)
 
 
 def select_rows(rows: list[QueueRow], since: datetime | None = None, status: str | None = None) -> list[QueueRow]:
@@ -481,14 +514,14 @@ def unread_rows(batch: Sequence[Source], checker: Checker, lang: str) -> list[Qu
     rows = []
     for source in batch:
         if source.content_sha256 is None:
-            result = checker.check_file(source.path)
+            result = checker.check_found(Found(Path(source.path), source.walked, source.problem))
             data = json.loads(payload(result))
-            rows.extend(rows_of_file(source.shown, None, data, None, lang))
+            rows.extend(rows_of_file(source.path, None, data, None, lang))
     return rows
 
 
 def triage_rows(batch: Sequence[Source], store: Store, checker: Checker, lang: str) -> list[QueueRow]:
-    """The ranked queue of one batch, read back from the store."""
+    """The ranked queue of one batch, read back from the store (a folder's files that hold no form are not in it)."""
     entries = store.files([s.path for s in batch if s.content_sha256 is not None])
     return queue_rows(entries.values(), store.marks(), lang, unread_rows(batch, checker, lang))
 
@@ -503,6 +536,7 @@ class Estimate:
     files: int = 0
     forms: int = 0
     unreadable: int = 0
+    skipped: int = 0  # met in a folder, holding no form
     stored_files: int = 0  # already in the store under the current key: no work at all
     stored_forms: int = 0
     llm_calls: int = 0  # for the forms not yet stored
@@ -541,6 +575,9 @@ def estimate(
             read = read_bytes(data, source.path)
         except Exception:  # noqa: BLE001 -- the dry run reports, it does not stop on a bad file
             read = None
+        if source.walked and read is not None and read.problem is not None and read.problem.not_a_form:
+            result.skipped += 1
+            continue
         if read is None or read.problem is not None or not read.forms:
             result.unreadable += 1
             continue

@@ -8,12 +8,16 @@ from __future__ import annotations
 import asyncio
 import re
 import unicodedata
-from typing import Any
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
 
 from ziping.llm.client import StructuredClient
 from ziping.llm.prompts import load_prompt
 from ziping.llm.schemas import Strict
 from ziping.llm.settings import LLMSettings
+
+if TYPE_CHECKING:
+    from ziping.readers import ReadResult
 
 DELIMITERS = re.compile(r"<<<\s*原文(?:结束)?\s*>>>")
 NUMBER = re.compile(r"\d+(?:\.\d+)?")
@@ -138,3 +142,28 @@ def extract(text: str, source: str, settings: LLMSettings) -> list[dict[str, Any
 
     extraction = asyncio.run(run())
     return [to_form(form, text, source, k) for k, form in enumerate(extraction.forms, start=1)]
+
+
+def read_with_model(path: Path, settings: LLMSettings) -> ReadResult:
+    """The forms a model reads from a file's text, checked number by number against that text.
+
+    The file itself is checked as every reader checks it (missing, not a file, not text: ZP001);
+    raises ExtractionError or LLMError when the model cannot be asked or cannot answer.
+    """
+    from ziping.model import Form
+    from ziping.readers import FileProblem, ReadResult, read_path
+    from ziping.readers.encoding import UndecodableError, decode
+
+    probe = read_path(path)
+    if probe.problem is not None and probe.problem.code == "ZP001":
+        return probe
+    try:
+        text, encoding = decode(path.read_bytes())
+    except (UndecodableError, OSError):
+        return probe
+    forms = [Form.model_validate(raw) for raw in extract(text, str(path), settings)]
+    if not forms:
+        return ReadResult(
+            str(path), problem=FileProblem("ZP002", "大模型未在文中找到自评表", "no form found by the model")
+        )
+    return ReadResult(str(path), forms=forms, encoding=encoding)

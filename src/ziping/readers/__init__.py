@@ -2,14 +2,12 @@
 
 from __future__ import annotations
 
-import json
 import os
 import stat
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from pydantic import ValidationError
-
+from ziping.files import os_reason
 from ziping.model import Form
 from ziping.readers.encoding import UndecodableError, decode
 from ziping.readers.pdf import read_pdf
@@ -40,6 +38,13 @@ class FileProblem:
     reason_zh: str
     reason_en: str
     line: int | None = None
+    # A form is there but cannot be read (a scan without a text layer): never skipped as "not a form".
+    holds_form: bool = False
+
+    @property
+    def not_a_form(self) -> bool:
+        """ZP002 for a file that holds no form at all: in a walked folder such a file is skipped, not an error."""
+        return self.code == "ZP002" and not self.holds_form
 
 
 @dataclass(slots=True)
@@ -71,12 +76,11 @@ def read_path(path: str | Path) -> ReadResult:
             )
         with open(path, "rb") as fh:
             data = fh.read()
-    except FileNotFoundError:
-        return ReadResult(shown, problem=FileProblem("ZP001", "文件不存在", "the file does not exist"))
     except OSError as exc:
-        return ReadResult(
-            shown, problem=FileProblem("ZP001", f"无法打开（{exc.strerror}）", f"cannot open ({exc.strerror})")
-        )
+        zh, en = os_reason(exc, path)  # in Chinese: 符号链接循环, not "Too many levels of symbolic links"
+        if not isinstance(exc, FileNotFoundError):
+            zh, en = f"无法打开（{zh}）", f"cannot open ({en})"
+        return ReadResult(shown, problem=FileProblem("ZP001", zh, en))
     return read_bytes(data, shown)
 
 
@@ -126,58 +130,14 @@ def read_bytes(data: bytes, source: str) -> ReadResult:
             reason = ("不是 UTF-8 或 GB18030 编码的文本", "not UTF-8 or GB18030 text")
         return ReadResult(source, problem=FileProblem("ZP001", *reason))
     if source.lower().endswith(".json") or text.lstrip().startswith(("{", "[")):
-        return _read_json(text, source, encoding)
+        from ziping.readers.jsonform import read_json
+
+        return read_json(text, source, encoding)
     forms = [Form.model_validate(raw) for raw in read_text(text, source)]
     if not forms:
         return ReadResult(
             source,
             problem=FileProblem("ZP002", "没有“项目支出绩效自评表”标题", "no 项目支出绩效自评表 heading"),
             encoding=encoding,
-        )
-    return ReadResult(source, forms=forms, encoding=encoding)
-
-
-def _read_json(text: str, source: str, encoding: str) -> ReadResult:
-    """A form, a list of forms, or the output of `ziping parse --format json`."""
-    try:
-        data = json.loads(text)
-    except json.JSONDecodeError as exc:
-        return ReadResult(
-            source,
-            problem=FileProblem(
-                "ZP001",
-                f"JSON 格式错误（第{exc.lineno}行第{exc.colno}列：{exc.msg}）",
-                f"invalid JSON (line {exc.lineno}, column {exc.colno}: {exc.msg})",
-                exc.lineno,
-            ),
-            encoding=encoding,
-        )
-    if isinstance(data, dict) and "files" in data:
-        raw_forms = [form for file in data.get("files") or [] for form in (file.get("forms") or [])]
-    elif isinstance(data, dict) and "forms" in data:
-        raw_forms = data["forms"]
-    elif isinstance(data, list):
-        raw_forms = data
-    else:
-        raw_forms = [data]
-    forms: list[Form] = []
-    for k, raw in enumerate(raw_forms, start=1):
-        try:
-            form = Form.model_validate(raw)
-        except ValidationError as exc:
-            where = ".".join(str(part) for part in exc.errors()[0]["loc"])
-            return ReadResult(
-                source,
-                problem=FileProblem(
-                    "ZP001",
-                    f"第{k}张表的字段 {where} 不符合格式：{exc.errors()[0]['msg']}",
-                    f"form {k}, field {where}: {exc.errors()[0]['msg']}",
-                ),
-                encoding=encoding,
-            )
-        forms.append(form.model_copy(update={"source": source, "index": k}))
-    if not forms:
-        return ReadResult(
-            source, problem=FileProblem("ZP002", "JSON 中没有表", "no form in the JSON"), encoding=encoding
         )
     return ReadResult(source, forms=forms, encoding=encoding)

@@ -51,7 +51,8 @@ def read_pdf(data: bytes, source: str) -> ReadResult:
     try:
         text = pdf_text(data)
     except PdfUnreadable as exc:
-        return ReadResult(source, problem=FileProblem(exc.code, exc.reason_zh, exc.reason_en))
+        scan = (exc.reason_zh, exc.reason_en) == NO_TEXT_LAYER
+        return ReadResult(source, problem=FileProblem(exc.code, exc.reason_zh, exc.reason_en, holds_form=scan))
     forms = [Form.model_validate(raw) for raw in read_text(text, source)]
     if not forms:
         return ReadResult(

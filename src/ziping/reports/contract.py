@@ -8,7 +8,7 @@ from collections.abc import Iterable
 from typing import IO, TYPE_CHECKING, Any
 
 from ziping import __version__
-from ziping.checks import FileResult, FormResult
+from ziping.checks import FileResult, FormResult, tally
 from ziping.findings import Finding
 from ziping.model import SCHEMA_VERSION
 from ziping.rules import REGISTRY
@@ -115,6 +115,8 @@ def file_json(result: FileResult, lang: str = "zh") -> dict[str, Any]:
     return {
         "path": result.path,
         "error": finding_json(result.error, lang) if result.error else None,
+        # A file met in a folder that holds no form: reported, never an error.
+        "skipped": finding_json(result.skipped, lang) if result.skipped else None,
         "forms": [form_json(form, lang) for form in result.forms],
     }
 
@@ -130,15 +132,11 @@ def write_report(
     out.write(f'"profile": {json.dumps(profile)},\n')
     out.write('"files": [\n')
     for k, result in enumerate(results):
-        counts["files"] += 1
-        counts["forms"] += len(result.forms)
-        counts["unreadable"] += result.error is not None
-        for finding in result.findings:
-            counts[finding.severity.value] += 1
+        tally(counts, result)
         out.write((",\n" if k else "") + json.dumps(file_json(result, lang), ensure_ascii=False, indent=2))
     out.write("\n],\n")
     block = llm.as_json() if llm is not None else {"status": "skipped", "reason": LLM_SKIPPED[lang]}
     out.write(f'"llm": {json.dumps(block, ensure_ascii=False)},\n')
-    summary = {key: counts[key] for key in ("files", "forms", "unreadable", "error", "warning", "info")}
+    summary = {key: counts[key] for key in ("files", "forms", "unreadable", "skipped", "error", "warning", "info")}
     out.write(f'"summary": {json.dumps(summary)}\n}}\n')
     return counts

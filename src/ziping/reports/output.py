@@ -1,4 +1,5 @@
-"""Where per-form reports go: one file for one input, a folder of reports for several; inputs are never overwritten."""
+"""Where per-form reports go: one file for one input, a folder of reports for several; nothing existing is
+overwritten without --force, and inputs never are."""
 
 from __future__ import annotations
 
@@ -7,27 +8,40 @@ from collections.abc import Callable, Iterable, Iterator, Sequence
 from pathlib import Path
 from typing import IO
 
-from ziping.checks import FileResult
+from ziping.checks import FileResult, tally
+from ziping.files import Found, OutputError, claim, names_a_file
+
+__all__ = ["OutputError", "SUFFIXES", "notice", "plan", "renderer", "write_files", "write_reports", "write_stream"]
 
 SUFFIXES = {"html": ".html", "md": ".md"}
 
 
-class OutputError(ValueError):
-    """An --out that cannot be used; the message says why, in Chinese."""
+def plan(
+    files: Sequence[Path], inputs: Sequence[Path], out: Path, fmt: str, force: bool = False
+) -> list[tuple[Path, Path]]:
+    """Each input file with the report path it gets; raises OutputError before anything is written.
 
-
-def plan(files: Sequence[Path], inputs: Sequence[Path], out: Path, fmt: str) -> list[tuple[Path, Path]]:
-    """Each input file with the report path it gets; raises OutputError before anything is written."""
+    The rule of every --out (files.names_a_file): a path with a file suffix is one report, for one input
+    only; otherwise a folder gets a report per input, named after it. Existing files are overwritten only
+    with `force`, inputs never.
+    """
     if not files:
-        raise OutputError("没有找到可检查的文件")
-    into_folder = len(files) > 1 or out.is_dir() or any(p.is_dir() for p in inputs)
-    if into_folder and out.exists() and not out.is_dir():
-        raise OutputError(f"有多个输入文件时 --out 应是文件夹，但 {out} 是已有的文件")
-    targets = list(_folder_targets(files, out, SUFFIXES[fmt])) if into_folder else [out]
-    given = {p.resolve() for p in [*files, *inputs]}
+        raise OutputError("没有找到可检查的文件", "no file to check was found")
+    suffix = SUFFIXES[fmt]
+    if names_a_file(out) and len(files) > 1:
+        raise OutputError(
+            f"有 {len(files)} 个输入文件，不能都写进一个文件 {out}；请给 --out 一个文件夹，如 --out {out.with_suffix('')}",
+            f"{len(files)} input files cannot all go into one file {out}; give --out a folder, e.g. {out.with_suffix('')}",
+        )
+    targets = [out] if names_a_file(out) else list(_folder_targets(files, out, suffix))
+    given = [*files, *inputs]
     for target in targets:
-        if target.resolve() in given:
-            raise OutputError(f"不会覆盖输入文件 {target}；请给 --out 另选一个路径")
+        claim(target, force=force, inputs=given)
+    if names_a_file(out) and out.suffix.lower() != suffix:
+        raise OutputError(
+            f"--format {fmt} 的报告应保存为 {suffix} 文件，--out 却是 {out}",
+            f"a --format {fmt} report is a {suffix} file, but --out is {out}",
+        )
     return list(zip(files, targets, strict=True))
 
 
@@ -43,13 +57,56 @@ def _folder_targets(files: Sequence[Path], folder: Path, suffix: str) -> Iterato
         yield folder / name
 
 
-def tally(counts: Counter[str], result: FileResult) -> None:
-    """Add one file to the counts the exit code is computed from."""
-    counts["files"] += 1
-    counts["forms"] += len(result.forms)
-    counts["unreadable"] += result.error is not None
-    for finding in result.findings:
-        counts[finding.severity.value] += 1
+NOTICES = {
+    "zh": {"written": "已写入 {path}", "skipped": "已跳过 {path}：不是自评表（{reason}）"},
+    "en": {"written": "wrote {path}", "skipped": "skipped {path}: not a form ({reason})"},
+}
+
+
+def notice(result: FileResult, target: Path | None, lang: str = "zh") -> str:
+    """The line a command prints on stderr for one report: written, or skipped as no form."""
+    words = NOTICES[lang]
+    if result.skipped is not None:
+        reason = result.skipped.params["reason_en" if lang == "en" else "reason"]
+        return words["skipped"].format(path=result.path, reason=reason)
+    return words["written"].format(path=target)
+
+
+def renderer(fmt: str) -> Callable[..., str]:
+    """The function that renders one checked file as a report of this format (imported only when asked for)."""
+    if fmt == "html":
+        from ziping.reports.html import render_html
+
+        return render_html
+    from ziping.reports.markdown import render_markdown
+
+    return render_markdown
+
+
+def write_reports(
+    found: Sequence[Found],
+    inputs: Sequence[Path],
+    out: Path | None,
+    fmt: str,
+    check: Callable[[Found], FileResult],
+    render: Callable[[FileResult], str],
+    *,
+    force: bool = False,
+    stream: IO[str] | None = None,
+    tell: Callable[[str], None] = lambda line: None,
+    lang: str = "zh",
+) -> Counter[str]:
+    """One report per input file: into `out` (a file, or a folder of reports), or one after another on
+    `stream` when there is no `out`. Plans every target before writing any; returns the counts."""
+    if out is None:
+        return write_stream((check(f) for f in found), render, stream, tell, lang)
+    pairs = plan([f.path for f in found], inputs, out, fmt, force)
+    by_path = {f.path: f for f in found}
+    counts: Counter[str] = Counter()
+    for target, result in write_files(pairs, lambda path: check(by_path[path]), render):
+        tally(counts, result)
+        tell(notice(result, target, lang))
+    return counts
 
 
 def write_files(
@@ -58,15 +115,24 @@ def write_files(
     """Check each input and write its report; yields each written path with its result."""
     for source, target in pairs:
         result = check(source)
-        target.parent.mkdir(parents=True, exist_ok=True)
-        target.write_text(render(result), encoding="utf-8")
+        if result.skipped is None:  # a folder's file that holds no form gets no report
+            target.write_text(render(result), encoding="utf-8")
         yield target, result
 
 
-def write_stream(results: Iterable[FileResult], render: Callable[[FileResult], str], out: IO[str]) -> Counter[str]:
+def write_stream(
+    results: Iterable[FileResult],
+    render: Callable[[FileResult], str],
+    out: IO[str],
+    tell: Callable[[str], None] = lambda line: None,
+    lang: str = "zh",
+) -> Counter[str]:
     """Reports one after another on a stream (Markdown to stdout), separated by a rule."""
     counts: Counter[str] = Counter()
-    for k, result in enumerate(results):
+    for result in results:
         tally(counts, result)
-        out.write(("\n---\n\n" if k else "") + render(result))
+        if result.skipped is not None:
+            tell(notice(result, None, lang))
+            continue
+        out.write(("\n---\n\n" if counts["files"] > 1 else "") + render(result))
     return counts

@@ -10,6 +10,8 @@ from ziping.rules.common import shown
 if TYPE_CHECKING:
     from rich.console import Console
 
+    from ziping.readers import ReadResult
+
 
 def render_parsed(forms: list[Form], console: Console) -> None:
     """Each form's header, funds, indicators and total, with source lines."""
@@ -40,3 +42,19 @@ def render_parsed(forms: list[Form], console: Console) -> None:
         console.print(
             f"  总分：{total.weight.raw if total.weight else '—'} / {total.score.raw if total.score else '—'}\n"
         )
+
+
+def parsed_json(result: ReadResult) -> dict:
+    """`ziping parse --format json`: the forms read from one file; itself valid input to `check`."""
+    from ziping.model import SCHEMA_VERSION
+
+    return {
+        "schema_version": SCHEMA_VERSION,
+        "files": [
+            {
+                "path": result.path,
+                "encoding": result.encoding,
+                "forms": [f.model_dump(mode="json") for f in result.forms],
+            }
+        ],
+    }

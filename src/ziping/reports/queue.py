@@ -42,6 +42,8 @@ COLUMNS: tuple[tuple[str, str, str], ...] = (
     ("llm_status", "大模型检查", "LLM checks"),
     ("status_label", "审阅状态", "review status"),
     ("note", "审阅备注", "review note"),
+    # Last, so the columns before it keep their places for readers that count them.
+    ("duplicates", "内容相同的文件", "same content as"),
 )
 FINDING_COLUMNS: tuple[tuple[str, str, str], ...] = (
     ("rank", "序号", "rank"),
@@ -65,11 +67,13 @@ WORDS = {
         "no_findings": "未发现问题",
         "back": "回到队列",
         "ran": "共 {files} 个文件：本次检查 {checked_files} 个（{checked_forms} 张表），沿用结果库中的 {reused_files} 个；进程数 {workers}",
-        "head": "序号\t编号\t风险分\t错误/警告/提示\t审阅状态\t项目\t主要问题",
+        "head": "序号\t编号\t风险分\t错误/警告/提示\t审阅状态\t项目\t文件\t主要问题",
+        "duplicate": "{file}（与 {others} 内容相同）",
         "more": "……另有 {more} 行，见导出文件或 `ziping queue list`",
         "written": "已写入 {path}",
         "empty": "队列为空",
         "unreadable": "{n} 个文件无法读取，已列在队列最前",
+        "skipped": "另跳过文件夹中 {n} 个不是自评表的文件（不列入队列）",
         "no_paths": "请给出要审核的文件或文件夹，例如 `ziping triage 收件箱/ --out 队列.xlsx`",
         "bad_out": "不支持的导出格式“{suffix}”（{path}）：可用 .xlsx、.csv、.json、.html",
         "bad_since": "无法识别时间“{value}”：请写成 2026-11-25 或 2026-11-25T09:30 这样的格式",
@@ -83,7 +87,7 @@ WORDS = {
         "dry_run": (
             "预估（未检查任何表，未写入结果库）：\n"
             "  文件 {files} 个，表 {forms} 张；其中 {stored_files} 个文件（{stored_forms} 张表）已在结果库中，无需再查；"
-            "{unreadable} 个文件无法读取\n"
+            "{unreadable} 个文件无法读取，{skipped} 个不是自评表的文件将跳过\n"
             "  大模型调用 {llm_calls} 次（每张尚未入库的表 1 次）\n"
             "  输入约 {input_tokens:,} token，输出约 {output_tokens:,} token\n"
             "  这是估算：每个汉字约计 1 个 token、其他字符每 4 个约计 1 个，每次调用另加约 {prompt:,} token 的提示词与事实、"
@@ -99,11 +103,13 @@ WORDS = {
         "no_findings": "no findings",
         "back": "back to the queue",
         "ran": "{files} file(s): {checked_files} checked now ({checked_forms} forms), {reused_files} taken from the store; {workers} process(es)",
-        "head": "rank\tID\trisk\terrors/warnings/info\treview\tproject\ttop finding",
+        "head": "rank\tID\trisk\terrors/warnings/info\treview\tproject\tfile\ttop finding",
+        "duplicate": "{file} (same content as {others})",
         "more": "... {more} more row(s): see the exports or `ziping queue list`",
         "written": "written: {path}",
         "empty": "the queue is empty",
         "unreadable": "{n} file(s) could not be read; they head the queue",
+        "skipped": "{n} file(s) in the folders that are not forms were skipped (not queued)",
         "no_paths": "name the files or folders to triage, e.g. `ziping triage inbox/ --out queue.xlsx`",
         "bad_out": 'unsupported export format "{suffix}" ({path}): use .xlsx, .csv, .json or .html',
         "bad_since": 'cannot read the time "{value}": write it as 2026-11-25 or 2026-11-25T09:30',
@@ -117,7 +123,7 @@ WORDS = {
         "dry_run": (
             "Estimate (nothing checked, nothing written to the store):\n"
             "  {files} file(s), {forms} form(s); {stored_files} file(s) ({stored_forms} forms) already in the store, "
-            "no work; {unreadable} file(s) unreadable\n"
+            "no work; {unreadable} file(s) unreadable, {skipped} file(s) that are not forms to be skipped\n"
             "  {llm_calls} LLM call(s) (one per form not yet stored)\n"
             "  about {input_tokens:,} input and {output_tokens:,} output tokens\n"
             "  This is an estimate: one token per CJK character and per four other characters, plus about {prompt:,} "
@@ -270,7 +276,8 @@ def render_terminal(rows: Sequence[QueueRow], out: TextIO, lang: str = "zh", lim
     out.write(words["head"] + "\n")
     shown = rows if limit is None else rows[:limit]
     for row in shown:
-        project = row.project_name or row.file
+        project = row.project_name or "—"
+        file = words["duplicate"].format(file=row.file, others=row.duplicates) if row.duplicates else row.file
         note = f"（{row.note}）" if row.note and lang == "zh" else f" ({row.note})" if row.note else ""
         cells = (
             row.rank,
@@ -279,6 +286,7 @@ def render_terminal(rows: Sequence[QueueRow], out: TextIO, lang: str = "zh", lim
             f"{row.errors}/{row.warnings}/{row.infos}",
             row.status_label + note,
             project,
+            file,
             row.top[0] if row.top else "",
         )
         out.write("\t".join(str(c) for c in cells) + "\n")

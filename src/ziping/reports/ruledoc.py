@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
+from ziping.findings import confidence_label
 from ziping.rules.registry import Example, Rule
 
 if TYPE_CHECKING:
@@ -12,10 +13,11 @@ if TYPE_CHECKING:
 HEADINGS = {
     "zh": {"what": "检查内容", "why": "为什么", "bad": "反例", "good": "正例", "fires": "结果", "quiet": "结果：不报告",
            "file": "（由读取器对整个文件报告）", "changes": "在示例表上修改", "none": "（不修改）",
-           "severity": "级别", "confidence": "置信度"},
+           "severity": "级别", "confidence": "置信度", "sep": "："},
     "en": {"what": "What it checks", "why": "Why", "bad": "Bad example", "good": "Good example", "fires": "Result",
            "quiet": "Result: nothing reported", "file": "(reported by the readers for a whole file)",
-           "changes": "Changes to the example form", "none": "(unchanged)", "severity": "severity", "confidence": "confidence"},
+           "changes": "Changes to the example form", "none": "(unchanged)", "severity": "severity", "confidence": "confidence",
+           "sep": ": "},
 }  # fmt: skip
 
 
@@ -33,7 +35,8 @@ def render_rule(rule: Rule, console: Console, lang: str = "zh") -> None:
 
     h = HEADINGS[lang]
     console.print(f"[bold]{rule.code} {rule.name}[/] — {escape(rule.title.get(lang))}")
-    console.print(f"{h['severity']}: {rule.severity.label(lang)}   {h['confidence']}: {rule.confidence}")
+    confidence = confidence_label(rule.confidence, lang)
+    console.print(f"{h['severity']}{h['sep']}{rule.severity.label(lang)}   {h['confidence']}{h['sep']}{confidence}")
     console.print(f"\n[bold]{h['what']}[/]\n{escape(rule.what.get(lang))}")
     console.print(f"\n[bold]{h['why']}[/]\n{escape(rule.why.get(lang))}")
     if rule.scope == "file":
@@ -50,12 +53,12 @@ def _example(rule: Rule, example: Example, heading: str, console: Console, lang:
     from ziping.ruledocs import run_example
 
     h = HEADINGS[lang]
-    console.print(f"\n[bold]{heading}[/]：{escape(example.explain.get(lang))}")
-    console.print(f"  {h['changes']}：" + ("" if example.changes else h["none"]))
+    console.print(f"\n[bold]{heading}[/]{h['sep']}{escape(example.explain.get(lang))}")
+    console.print(f"  {h['changes']}{h['sep']}" + ("" if example.changes else h["none"]))
     for path, raw in example.changes.items():
         console.print(f"    {escape(path)} = {escape(repr(raw))}")
     findings = run_example(rule, example)
     if not findings:
         console.print(f"  {h['quiet']}")
     for finding in findings:
-        console.print(f"  {h['fires']}：{escape(rule.message(finding, lang))}")
+        console.print(f"  {h['fires']}{h['sep']}{escape(rule.message(finding, lang))}")

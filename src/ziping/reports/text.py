@@ -6,9 +6,10 @@ from collections import Counter
 from collections.abc import Iterable
 from typing import TYPE_CHECKING
 
-from ziping.checks import FileResult, FormResult
+from ziping.checks import FileResult, FormResult, tally
 from ziping.findings import Finding
 from ziping.reports.contract import llm_line
+from ziping.reports.output import notice
 from ziping.rules import REGISTRY
 from ziping.rules.common import fmt
 from ziping.scoring import num
@@ -34,7 +35,11 @@ WORDS = {
         "profile": "评分标准",
         "summary": "共 {files} 个文件、{forms} 张表：错误 {error}，警告 {warning}，提示 {info}",
         "unreadable": "；{unreadable} 个文件无法读取",
+        "skipped": "；另跳过 {skipped} 个不是自评表的文件",
         "sep": "：",
+        "aside": "（{}）",
+        "comma": "，",
+        "semicolon": "；",
     },
     "en": {
         "form": "form",
@@ -50,7 +55,11 @@ WORDS = {
         "profile": "profile",
         "summary": "{files} file(s), {forms} form(s): {error} error(s), {warning} warning(s), {info} info",
         "unreadable": "; {unreadable} file(s) could not be read",
+        "skipped": "; {skipped} file(s) that are not forms skipped",
         "sep": ": ",
+        "aside": " ({})",
+        "comma": ", ",
+        "semicolon": "; ",
     },
 }
 
@@ -64,7 +73,7 @@ def _finding_lines(finding: Finding, lang: str) -> list[str]:
     lines = [
         head
         + escape(rule.message(finding, lang))
-        + (f" [dim]（{where}）[/]" if where and lang == "zh" else f" [dim]({where})[/]" if where else "")
+        + (f" [dim]{WORDS[lang]['aside'].format(where).strip()}[/]" if where else "")
     ]
     if formula := rule.formula(finding, lang):
         lines.append(f"      [dim]{WORDS[lang]['formula']}{WORDS[lang]['sep']}{escape(formula)}[/]")
@@ -76,16 +85,19 @@ def _figures_line(result: FormResult, lang: str) -> str:
     form, fig = result.form, result.figures
     parts = []
     if fig.execution_rate is not None:
+        rate = form.funds.execution_rate.raw if form.funds.execution_rate else "—"
+        score = form.funds.execution_score.raw if form.funds.execution_score else "—"
         parts.append(
-            f"{w['rate']} {fmt(fig.execution_rate)}%（{w['declared']} {form.funds.execution_rate.raw if form.funds.execution_rate else '—'}），"
-            f"{w['score']} {fmt(fig.execution_score)}（{w['declared']} {form.funds.execution_score.raw if form.funds.execution_score else '—'}）"
+            f"{w['rate']} {fmt(fig.execution_rate)}%{w['aside'].format(w['declared'] + ' ' + rate)}{w['comma']}"
+            f"{w['score']} {fmt(fig.execution_score)}{w['aside'].format(w['declared'] + ' ' + score)}"
         )
     if fig.total_score is not None:
         declared = f"{fmt(num(form.total.score))} / {fmt(num(form.total.weight), 0)}" if form.total.score else "—"
         parts.append(
-            f"{w['total']} {w['computed']} {fmt(fig.total_score)} / {fmt(fig.total_weight, 0)}（{w['declared']} {declared}）"
+            f"{w['total']} {w['computed']} {fmt(fig.total_score)} / {fmt(fig.total_weight, 0)}"
+            + w["aside"].format(f"{w['declared']} {declared}")
         )
-    return "    " + "；".join(parts)
+    return "    " + w["semicolon"].join(parts)
 
 
 def render(
@@ -97,15 +109,15 @@ def render(
     w = WORDS[lang]
     counts: Counter[str] = Counter()
     for result in results:
-        counts["files"] += 1
+        tally(counts, result)
+        if result.skipped is not None:
+            console.print(f"[dim]{escape(notice(result, None, lang))}[/]\n")
+            continue
         if result.error is not None:
-            counts["unreadable"] += 1
-            counts["error"] += 1
             console.print(f"[bold]{escape(result.path)}[/] [red]{w['file_error']}[/]")
             console.print(*_finding_lines(result.error, lang), sep="\n")
             continue
         for form_result in result.forms:
-            counts["forms"] += 1
             form = form_result.form
             code = form.header.project_code.raw if form.header.project_code else ""
             year = form.header.year.raw if form.header.year else ""
@@ -124,12 +136,13 @@ def render(
             if not form_result.findings:
                 console.print(f"  [green]{w['clean']}[/]")
             for finding in form_result.findings:
-                counts[finding.severity.value] += 1
                 console.print(*_finding_lines(finding, lang), sep="\n")
             console.print()
     summary = w["summary"].format(**{k: counts[k] for k in ("files", "forms", "error", "warning", "info")})
     if counts["unreadable"]:
         summary += w["unreadable"].format(unreadable=counts["unreadable"])
+    if counts["skipped"]:
+        summary += w["skipped"].format(skipped=counts["skipped"])
     console.print(summary)
     console.print(f"[dim]{escape(llm_line(llm, lang))}[/]")
     return counts

@@ -26,6 +26,11 @@ def fmt(value: float | None, places: int = 2) -> str:
     return f"{value:,.{places}f}"
 
 
+def fmt_range(low: float, high: float) -> str:
+    """A recomputed figure that may be a range: 95.00, or 94.50–95.00."""
+    return fmt(low) if round(low, 2) == round(high, 2) else f"{fmt(low)}–{fmt(high)}"
+
+
 def fmt_plain(value: float | None) -> str:
     """A quantity without trailing zeros: 359, 99.73, 0.5."""
     if value is None:

@@ -126,7 +126,8 @@ def funds_indicator(form: Form, fig: FormFigures) -> Iterator[Hit]:
         }
         if RATE_OF_FUNDS.search(name) and (actual.unit in (None, "%")):
             decimals = len(str(actual.value).split(".")[1].rstrip("0")) if "." in str(actual.value) else 0
-            if accepts(actual.value, fig.execution_rate, fig.execution_rate, fig.tolerance, decimals):
+            # Either reading of a total row its sources contradict (ZP103) gives a right rate.
+            if any(accepts(actual.value, rate, rate, fig.tolerance, decimals) for rate in fig.execution_rates):
                 continue
             yield Hit(
                 indicator_field(k, "actual"),
@@ -141,7 +142,8 @@ def funds_indicator(form: Form, fig: FormFigures) -> Iterator[Hit]:
             if pair is None or pair[1] != "元":
                 continue
             amount = pair[0]
-            if any(abs(amount - ref * scale) <= max(1.0, ref * scale * 0.0005) for ref in (executed, budget)):
+            references = fig.amounts.get("executed", ()) + fig.amounts.get("budget", ())
+            if any(abs(amount - ref * scale) <= max(1.0, ref * scale * 0.0005) for ref in references):
                 continue  # 万元 figures carry four significant decimals at most
             yield Hit(
                 indicator_field(k, "actual"),

@@ -9,10 +9,7 @@ from ziping.findings import Hit, Severity
 from ziping.model import Form
 from ziping.rules.common import FUNDS_COLUMN_LABELS, fmt, unspaced
 from ziping.rules.registry import Example, Text, rule
-from ziping.scoring import FormFigures, accepts, num, total_left_unfilled
-
-# Money is written to the fen; a sum off by less than this is how the form rounded its parts.
-MONEY_TOLERANCE = 0.01
+from ziping.scoring import MONEY_TOLERANCE, FormFigures, accepts, num, total_left_unfilled
 
 
 @rule(
@@ -30,8 +27,10 @@ MONEY_TOLERANCE = 0.01
         "{executed} ÷ {budget} × 100% = {expected}%",
     ),
     what=Text(
-        "年度资金总额行的执行率是否等于 全年执行数 ÷ 全年预算数 × 100%（相差 0.01 以内视为四舍五入或截位）。",
-        "Whether the total row's rate equals executed ÷ full-year budget × 100% (within 0.01 for rounding).",
+        "年度资金总额行的执行率是否等于 全年执行数 ÷ 全年预算数 × 100%（相差 0.01 以内视为四舍五入或截位）。"
+        "年度资金总额与各项资金来源之和不符时（ZP103），按两者之一计算相符即可。",
+        "Whether the total row's rate equals executed ÷ full-year budget × 100% (within 0.01 for rounding). Where "
+        "the total row and its sources disagree (ZP103), a rate from either is accepted.",
     ),
     why=Text(
         "执行率决定预算执行率得分，是财政部门最先看的数字。",
@@ -52,8 +51,10 @@ def execution_rate(form: Form, fig: FormFigures) -> Iterator[Hit]:
     if declared == 0 and total_left_unfilled(form):
         return  # 0% follows from the total row left at 0: ZP103 says so, once
     total = form.funds.total
-    # A rate written as 98% for 97.88% is rounding at the precision the form chose for it.
-    if accepts(declared, fig.execution_rate, fig.execution_rate, fig.tolerance, form.funds.execution_rate.decimals):
+    # A rate written as 98% for 97.88% is rounding at the precision the form chose for it; where the total
+    # row disagrees with its sources (ZP103), a rate from either reading is right.
+    places = form.funds.execution_rate.decimals
+    if any(accepts(declared, rate, rate, fig.tolerance, places) for rate in fig.execution_rates):
         return
     budget, executed = (num(total.budget), num(total.executed)) if total is not None else (None, None)
     if sums := total_left_unfilled(form):
@@ -102,7 +103,7 @@ def execution_score(form: Form, fig: FormFigures) -> Iterator[Hit]:
         return
     if declared == 0 and total_left_unfilled(form):
         return  # no points follow from the total row left at 0: ZP103 says so, once
-    if fig.accepts(declared, fig.execution_score):
+    if any(fig.accepts(declared, score) for score in fig.execution_scores):
         return
     yield Hit(
         "funds.execution_score",
@@ -156,9 +157,7 @@ def execution_score(form: Form, fig: FormFigures) -> Iterator[Hit]:
 )
 def funds_add_up(form: Form, fig: FormFigures) -> Iterator[Hit]:
     funds = form.funds
-    if funds.total is None or funds.fiscal is None:
-        return
-    if (sums := total_left_unfilled(form)) is not None:
+    if funds.total is not None and (sums := total_left_unfilled(form)) is not None:
         # One mistake, one finding: the whole row was never summed, not three columns wrong.
         yield Hit(
             "funds.total",
@@ -174,23 +173,14 @@ def funds_add_up(form: Form, fig: FormFigures) -> Iterator[Hit]:
             variant="unfilled",
         )
         return
-    for part, label in FUNDS_COLUMN_LABELS.items():
-        total = num(getattr(funds.total, part))
-        # An empty cell in a source row counts as nothing from that source; a cell that holds text that is
-        # no number leaves the sum unknown (ZP004 reports the cell).
-        parts = [
-            num(getattr(row, part)) if row is not None and getattr(row, part) is not None else 0.0
-            for row in (funds.fiscal, funds.carryover, funds.other)
-        ]
-        if total is None or any(p is None for p in parts):
-            continue
+    for part, (total, parts) in fig.sources.items():
         expected = sum(parts)
         if abs(total - expected) <= MONEY_TOLERANCE + 1e-9:
             continue
-        field = getattr(funds.total, part)
+        label = FUNDS_COLUMN_LABELS[part]
         yield Hit(
             f"funds.total.{part}",
-            field.location,
+            getattr(form.funds.total, part).location,
             {
                 "column_zh": label.zh,
                 "column_en": label.en,
@@ -224,7 +214,7 @@ def funds_add_up(form: Form, fig: FormFigures) -> Iterator[Hit]:
         "Spending over budget needs a budget adjustment behind it; more often an amount is in the wrong column.",
     ),
     bad=Example(
-        {"funds.total.executed": "700000.00"},
+        {"funds.total.executed": "700000.00", "funds.fiscal.executed": "700000.00"},
         Text("执行 700,000 元，预算 661,800 元", "700,000 executed on a 661,800 budget"),
     ),
     good=Example({"funds.total.executed": "661800.00"}, Text("执行数等于预算数", "executed equals the budget")),
@@ -234,7 +224,8 @@ def executed_over_budget(form: Form, fig: FormFigures) -> Iterator[Hit]:
     if total is None or fig.execution_rate is None:
         return
     budget, executed = num(total.budget), num(total.executed)
-    if executed > budget + MONEY_TOLERANCE:
+    # Over budget by every reading of the amounts: a total row its sources contradict is ZP103's.
+    if min(fig.amounts["executed"]) > max(fig.amounts["budget"]) + MONEY_TOLERANCE:
         yield Hit(
             "funds.total.executed",
             total.executed.location,
@@ -263,7 +254,7 @@ def executed_over_budget(form: Form, fig: FormFigures) -> Iterator[Hit]:
         "An adjustment is not an error, but reviewers often check what justified it.",
     ),
     bad=Example(
-        {"funds.total.initial_budget": "600000.00"},
+        {"funds.total.initial_budget": "600000.00", "funds.fiscal.initial_budget": "600000.00"},
         Text("年初 600,000，全年 661,800", "600,000 initially, 661,800 for the year"),
     ),
     good=Example({}, Text("年初预算数等于全年预算数", "initial equals full-year budget")),
@@ -273,7 +264,10 @@ def budget_adjusted(form: Form, fig: FormFigures) -> Iterator[Hit]:
     if total is None:
         return
     initial, budget = num(total.initial_budget), num(total.budget)
-    if initial is not None and budget is not None and abs(initial - budget) > MONEY_TOLERANCE:
+    if initial is None or budget is None:
+        return
+    readings = [(i, b) for i in fig.amounts["initial_budget"] for b in fig.amounts["budget"]]
+    if all(abs(i - b) > MONEY_TOLERANCE for i, b in readings):
         yield Hit(
             "funds.total.initial_budget",
             total.initial_budget.location,
@@ -319,7 +313,7 @@ FUNDS_EXPLAINED = re.compile(
 )
 def low_execution_unexplained(form: Form, fig: FormFigures) -> Iterator[Hit]:
     threshold = fig.profile.thresholds.execution_note_below
-    if threshold is None or fig.execution_rate is None or fig.execution_rate >= threshold:
+    if threshold is None or fig.execution_rate is None or max(fig.execution_rates) >= threshold:
         return
     texts = [form.goals.actual.raw if form.goals.actual else ""] + [ind.note.raw for ind in form.indicators if ind.note]
     texts = [unspaced(text) for text in texts]  # "资 金未支付" as extracted from a PDF still explains

@@ -65,9 +65,10 @@ def _variant(exp: Expectation) -> str:
     good=Example({"indicators[系统故障排除率].score": "10"}, Text("得分等于分值", "score equals weight")),
 )
 def score_exceeds_weight(form: Form, fig: FormFigures) -> Iterator[Hit]:
-    for k, ind in enumerate(form.indicators):
+    for k, (ind, verdict) in enumerate(zip(form.indicators, fig.verdicts)):
         weight, score = num(ind.weight), num(ind.score)
-        if weight is not None and score is not None and score > weight + fig.tolerance + 1e-9:
+        # Above the weight as declared and as its group's header implies (scoring._alternative_weights).
+        if verdict.kind == "exceeds":
             yield Hit(
                 indicator_field(k, "score"),
                 ind.score.location,
@@ -102,13 +103,10 @@ def score_exceeds_weight(form: Form, fig: FormFigures) -> Iterator[Hit]:
     good=Example({"indicators[系统故障排除率].item_score": "100"}, Text("100 × 10% = 10", "100 × 10% = 10")),
 )
 def folded_score_mismatch(form: Form, fig: FormFigures) -> Iterator[Hit]:
-    for k, ind in enumerate(form.indicators):
-        item, weight, score = num(ind.item_score), num(ind.weight), num(ind.score)
-        if item is None or weight is None or score is None:
+    for k, (ind, verdict) in enumerate(zip(form.indicators, fig.verdicts)):
+        if verdict.folded is None:
             continue
-        expected = item * weight / 100
-        if fig.accepts(score, expected):
-            continue
+        item, weight, score, expected = num(ind.item_score), num(ind.weight), num(ind.score), verdict.folded
         yield Hit(
             indicator_field(k, "score"),
             ind.score.location,
@@ -126,24 +124,17 @@ def folded_score_mismatch(form: Form, fig: FormFigures) -> Iterator[Hit]:
         )
 
 
-def _score_checks(form: Form, fig: FormFigures, inflated: bool) -> Iterator[Hit]:
-    for k, (ind, exp) in enumerate(zip(form.indicators, fig.expectations)):
-        score, weight = num(ind.score), num(ind.weight)
-        if score is None or weight is None or exp.low is None or exp.high is None:
+def _score_checks(form: Form, fig: FormFigures, kind: str) -> Iterator[Hit]:
+    for k, (ind, verdict) in enumerate(zip(form.indicators, fig.verdicts)):
+        if verdict.kind != kind:
             continue
-        if score > weight + fig.tolerance:
-            continue  # ZP201 says it
-        if fig.accepts(score, exp.low, exp.high):
-            continue
-        if inflated != (score > exp.high):
-            continue
-        bound = exp.high if inflated else exp.low
+        score, exp = num(ind.score), verdict.expectation
         yield Hit(
             indicator_field(k, "score"),
             ind.score.location,
-            _params(ind, exp, score, bound, fig),
+            _params(ind, exp, score, verdict.bound, fig),
             declared=score,
-            expected=round(bound, 2),
+            expected=round(verdict.bound, 2),
             variant=_variant(exp),
         )
 
@@ -172,7 +163,7 @@ def _score_checks(form: Form, fig: FormFigures, inflated: bool) -> Iterator[Hit]
     good=Example({"indicators[软件配置完成率].score": "19.8"}, Text("20 × 99% = 19.8", "20 × 99% = 19.8")),
 )
 def score_inflated(form: Form, fig: FormFigures) -> Iterator[Hit]:
-    return _score_checks(form, fig, inflated=True)
+    return _score_checks(form, fig, "inflated")
 
 
 @rule(
@@ -197,12 +188,18 @@ def score_inflated(form: Form, fig: FormFigures) -> Iterator[Hit]:
     good=Example({"indicators[软件配置完成率].score": "19.80"}, Text("得分与完成情况一致", "score matches completion")),
 )
 def score_understated(form: Form, fig: FormFigures) -> Iterator[Hit]:
-    return _score_checks(form, fig, inflated=False)
+    return _score_checks(form, fig, "understated")
 
 
-def _shortfall(ind: Indicator, exp: Expectation, tolerance: float) -> bool:
+def _shortfall(k: int, ind: Indicator, exp: Expectation, fig: FormFigures) -> bool:
+    """Whether indicator k missed its target, or (where completion cannot be computed) lost points.
+
+    A met target with points lost is a score ZP203 reports, not a shortfall to explain.
+    """
+    if exp.met is not None:
+        return exp.met is False
     score, weight = num(ind.score), num(ind.weight)
-    return exp.met is False or (score is not None and weight is not None and score < weight - tolerance)
+    return score is not None and weight is not None and all(score < w - fig.tolerance for w in fig.weights(k, weight))
 
 
 @rule(
@@ -215,8 +212,10 @@ def _shortfall(ind: Indicator, exp: Expectation, tolerance: float) -> bool:
         "「{name}」 falls short (target {target}, actual {actual}, score {score}/{weight}) but has no deviation note",
     ),
     what=Text(
-        "实际值未达到指标值，或得分低于分值的指标，是否填写了偏差原因分析及改进措施。",
-        "Whether every indicator that misses its target or loses points has a deviation note.",
+        "实际值未达到指标值（无法计算完成情况时：得分低于分值）的指标，是否填写了偏差原因分析及改进措施。"
+        "达到目标却被扣分，是得分的问题（ZP203），不需要偏差说明。",
+        "Whether every indicator that misses its target (where completion cannot be computed: that loses points) "
+        "has a deviation note. A met target with points lost is a scoring slip (ZP203), not a deviation.",
     ),
     why=Text(
         "财政部门的自评要求对未完成的指标说明原因并提出改进措施。",
@@ -227,7 +226,7 @@ def _shortfall(ind: Indicator, exp: Expectation, tolerance: float) -> bool:
 )
 def shortfall_unexplained(form: Form, fig: FormFigures) -> Iterator[Hit]:
     for k, (ind, exp) in enumerate(zip(form.indicators, fig.expectations)):
-        if _shortfall(ind, exp, fig.tolerance) and not has_note(ind):
+        if _shortfall(k, ind, exp, fig) and not has_note(ind):
             yield Hit(
                 indicator_field(k, "note"),
                 ind.location,
@@ -396,7 +395,7 @@ def note_without_measure(form: Form, fig: FormFigures) -> Iterator[Hit]:
     for k, (ind, exp) in enumerate(zip(form.indicators, fig.expectations)):
         if not has_note(ind):
             continue
-        deviates = _shortfall(ind, exp, fig.tolerance) or _over_achieved(ind, exp, threshold)
+        deviates = _shortfall(k, ind, exp, fig) or _over_achieved(ind, exp, threshold)
         if deviates and not MEASURE.search(ind.note.raw):
             yield Hit(indicator_field(k, "note"), ind.note.location, {"name": ind.label}, declared=ind.note.raw)
 

@@ -102,9 +102,12 @@ def _missing(form: Form) -> Iterator[str]:
     "required-field-missing",
     Severity.ERROR,
     title=Text("缺少必填字段", "Required field missing"),
-    message=Text(
-        "未读到{label_zh}：表中缺少该项或无法识别", "{label_en} not found: missing from the form or unreadable"
-    ),
+    message={
+        "default": Text(
+            "未读到{label_zh}：表中缺少该项或无法识别", "{label_en} not found: missing from the form or unreadable"
+        ),
+        "empty": Text("{label_zh}的分值和得分都未填写", "The {label_en} has neither weight nor score filled in"),
+    },
     what=Text(
         "项目名称、自评年度、全年预算数、全年执行数、绩效指标、总分行是否都已填写。",
         "Whether project name, year, full-year budget, executed amount, indicators and the 总分 row are present.",
@@ -119,7 +122,11 @@ def _missing(form: Form) -> Iterator[str]:
 def required_fields(form: Form, fig: FormFigures) -> Iterator[Hit]:
     for path in _missing(form):
         label = REQUIRED[path]
-        yield Hit(path, form.location, {"label_zh": label.zh, "label_en": label.en})
+        params = {"label_zh": label.zh, "label_en": label.en}
+        if path == "total" and form.total.location is not None:  # the row is there, its cells are empty
+            yield Hit(path, form.total.location, params, variant="empty")
+        else:
+            yield Hit(path, form.location, params)
 
 
 def _number_fields(form: Form) -> Iterator[tuple[str, NumberField | None]]:

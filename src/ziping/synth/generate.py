@@ -35,11 +35,34 @@ class Summary:
     out: Path
     forms: int = 0
     files: int = 0
-    by_format: Counter[str] = field(default_factory=Counter)
+    forms_by_format: Counter[str] = field(default_factory=Counter)
+    files_by_format: Counter[str] = field(default_factory=Counter)  # the broken files aside
+    broken: int = 0  # files no reader can use (ZP001 / ZP002)
     by_defect: Counter[str] = field(default_factory=Counter)
     clean: int = 0
     skipped: str | None = None  # why a requested format was not written
     seconds: float = 0.0
+
+    def describe(self, lang: str = "zh") -> str:
+        """One sentence for the command line: forms and files per format, told apart."""
+        if lang == "en":
+            shares = ", ".join(
+                f"{fmt} {self.files_by_format[fmt]} files / {self.forms_by_format[fmt]} forms"
+                for fmt in sorted(self.files_by_format)
+            )
+            return (
+                f"wrote {self.forms} forms in {self.files} files ({shares}; {self.broken} unreadable files; "
+                f"{self.clean} forms without defects) to {self.out}, labels in {self.out / 'labels.jsonl'}, "
+                f"in {self.seconds:.1f} s"
+            )
+        shares = "，".join(
+            f"{fmt} {self.files_by_format[fmt]} 个文件 {self.forms_by_format[fmt]} 张表"
+            for fmt in sorted(self.files_by_format)
+        )
+        return (
+            f"已生成 {self.forms} 张表、{self.files} 个文件（{shares}；无法读取的文件 {self.broken} 个；"
+            f"无缺陷的表 {self.clean} 张）到 {self.out}，标注在 {self.out / 'labels.jsonl'}，用时 {self.seconds:.1f} 秒"
+        )
 
 
 def make_spec(rng: Random, form_id: str, fmt: str, kinds: Sequence[str] | None = None) -> Spec:
@@ -152,6 +175,7 @@ def generate_corpus(out: Path, count: int, seed: int = 1, formats: Sequence[str]
             if (broken := _broken(out, master, number, formats, fmt)) is not None:
                 records.append(broken)
                 summary.files += 1
+                summary.broken += 1
             continue
         n = min(count - number, master.choices((1, 2, 3), (75, 17, 8))[0] if fmt == "txt" else 1)
         rngs = [Random(f"ziping-synth-{seed}-{number + k}") for k in range(n)]
@@ -201,7 +225,8 @@ def _write(out: Path, fmt: str, specs: list[Spec], rng: Random, summary: Summary
     (out / name).write_bytes(data)
     summary.files += 1
     summary.forms += len(specs)
-    summary.by_format[fmt] += len(specs)
+    summary.files_by_format[fmt] += 1
+    summary.forms_by_format[fmt] += len(specs)
     for spec in specs:
         summary.by_defect.update(spec.defects)
         summary.clean += not spec.expects

@@ -26,7 +26,7 @@ def rule_table(score: CorpusScore, formats: list[str], title: str, only_seen: bo
     """TP/FP/FN, precision and recall per rule code over the given formats."""
     table = Table(title=title, title_justify="left")
     for name, justify in (("规则 rule", "left"), ("名称 name", "left"), ("命中 TP", "right"), ("误报 FP", "right"),
-                          ("漏报 FN", "right"), ("准确率 precision", "right"), ("召回率 recall", "right")):  # fmt: skip
+                          ("漏报 FN", "right"), ("精确率 precision", "right"), ("召回率 recall", "right")):  # fmt: skip
         table.add_column(name, justify=justify)
     for code, tp, fp, fn, precision, recall in score.rows(formats):
         if only_seen and not (tp or fp or fn):
@@ -85,5 +85,5 @@ def render(score: CorpusScore, console: Console) -> None:
         console.print(f"{'、'.join(reported)}：无缺陷的表 {forms} 张，出现警告或错误的 {flagged} 张")
     console.print(
         "命中 = 注入的缺陷被对应规则在对应字段报出；误报 = 没有注入缺陷的字段被报出；漏报 = 注入的缺陷未被报出。"
-        "准确率 = 命中 ÷ (命中 + 误报)，召回率 = 命中 ÷ (命中 + 漏报)；红色为未达目标（准确率 0.98、召回率 0.95、读取 0.99）。"
+        "精确率 = 命中 ÷ (命中 + 误报)，召回率 = 命中 ÷ (命中 + 漏报)；红色为未达目标（精确率 0.98、召回率 0.95、读取 0.99）。"
     )
