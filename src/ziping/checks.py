@@ -10,6 +10,7 @@ import gc
 from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from ziping.findings import Finding
 from ziping.model import Form, Location
@@ -17,6 +18,9 @@ from ziping.profiles import Profile, ProfileError, load_profile
 from ziping.readers import SUPPORTED_SUFFIXES, ReadResult, read_bytes, read_path
 from ziping.rules import REGISTRY, Rule, select
 from ziping.scoring import FormFigures, figures, num
+
+if TYPE_CHECKING:
+    from ziping.llm.reasons import Reason
 
 
 @dataclass(slots=True)
@@ -26,7 +30,8 @@ class FormResult:
     form: Form
     figures: FormFigures
     findings: list[Finding]
-    llm_status: str = "skipped"  # skipped | ok | cached | failed: <why>
+    llm_status: str = "skipped"  # skipped | ok | cached | failed (the LLM review of this form)
+    llm_reason: Reason | None = None  # why it failed or was skipped (ziping.llm.reasons)
 
 
 @dataclass(slots=True)

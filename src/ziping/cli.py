@@ -9,7 +9,16 @@ from typing import Annotated
 
 import typer
 
-from ziping.cli_llm import BaseUrlOpt, ConcurrencyOpt, LlmOpt, ModelOpt, ModeOpt, NoCacheOpt, PresetOpt
+from ziping.cli_llm import (
+    BaseUrlOpt,
+    ConcurrencyOpt,
+    LlmOpt,
+    MaxTokensOpt,
+    ModelOpt,
+    ModeOpt,
+    NoCacheOpt,
+    PresetOpt,
+)
 
 app = typer.Typer(
     name="ziping",
@@ -25,7 +34,7 @@ class Exit(IntEnum):
 
     OK = 0  # no finding at or above --fail-on
     FINDINGS = 1  # findings at or above --fail-on
-    UNUSABLE = 2  # a file could not be read, or the command was used wrongly
+    UNUSABLE = 2  # a file could not be read, the command was used wrongly, or (triage) LLM reviews did not complete
 
 
 class Format(StrEnum):
@@ -98,6 +107,7 @@ def _checker(select: list[str] | None, ignore: list[str] | None, profile: str | 
 
 @app.command()
 def check(
+    ctx: typer.Context,
     paths: Annotated[list[Path], typer.Argument(help="自评表文件或文件夹 / form files or folders", show_default=False)],
     format: Annotated[CheckFormat, typer.Option("--format", "-f", help="输出格式 / output format")] = CheckFormat.text,
     select: SelectOpt = None,
@@ -122,6 +132,7 @@ def check(
     preset: PresetOpt = None,
     mode: ModeOpt = None,
     concurrency: ConcurrencyOpt = None,
+    max_tokens: MaxTokensOpt = None,
     no_cache: NoCacheOpt = False,
 ) -> None:
     """检查自评表，复核全部结构化字段 / check forms and re-score every structured field."""
@@ -132,8 +143,10 @@ def check(
     if format is CheckFormat.html and out is None:
         raise _fail("HTML 报告需要用 --out 指定输出文件（多个输入时为文件夹），例如 --out 自评报告.html")
     checker = _checker(select, ignore, profile)
-    settings = _llm_settings(llm=llm, model=model, base_url=base_url, preset=preset, mode=mode, concurrency=concurrency)
-    reviewer = _reviewer(settings, checker, use_cache=not no_cache)
+    settings = _llm_settings(
+        llm=llm, model=model, base_url=base_url, preset=preset, mode=mode, concurrency=concurrency, max_tokens=max_tokens
+    )
+    reviewer = _reviewer(ctx, settings, checker, use_cache=not no_cache)
     tune_gc_for_batch()
     if format in (CheckFormat.html, CheckFormat.md):
         counts = _form_reports(checker, paths, format, out, checker.profile.name, lang.value, reviewer)
@@ -186,16 +199,16 @@ def _llm_settings(**flags):
     return settings
 
 
-def _reviewer(settings, checker, use_cache: bool, show_progress: bool = True):
-    """A function that reviews checked files with the LLM, or None when the LLM checks are off."""
+def _reviewer(ctx: typer.Context, settings, checker, use_cache: bool, show_progress: bool = True):
+    """The run's LLM reviewer (closed with the command), or None when the LLM checks are off."""
     if not settings.enabled:
         return None
-    from functools import partial
-
-    from ziping.llm.batch import review
+    from ziping.llm.batch import Reviewer
 
     selected = frozenset(r.code for r in checker.rules)
-    return partial(review, settings=settings, selected=selected, use_cache=use_cache, show_progress=show_progress)
+    reviewer = Reviewer(settings, selected, use_cache=use_cache, show_progress=show_progress)
+    ctx.call_on_close(reviewer.close)
+    return reviewer
 
 
 def _form_reports(
@@ -307,7 +320,7 @@ def _extract_with_llm(path: Path, **flags):
     from ziping.readers import ReadResult, read_path
     from ziping.readers.encoding import UndecodableError, decode
 
-    settings = _llm_settings(llm=True, mode=None, concurrency=None, **flags)
+    settings = _llm_settings(llm=True, mode=None, concurrency=None, max_tokens=None, **flags)
     probe = read_path(path)  # the same checks on the file itself: missing, not a file, not text
     if probe.problem is not None and probe.problem.code == "ZP001":
         return probe
@@ -412,6 +425,7 @@ def _open_store(db: Path, lang: str, must_exist: bool = False):
 
 @app.command()
 def triage(
+    ctx: typer.Context,
     paths: Annotated[
         list[Path] | None, typer.Argument(help="自评表文件或文件夹 / form files or folders", show_default=False)
     ] = None,
@@ -440,6 +454,7 @@ def triage(
     preset: PresetOpt = None,
     mode: ModeOpt = None,
     concurrency: ConcurrencyOpt = None,
+    max_tokens: MaxTokensOpt = None,
     no_cache: NoCacheOpt = False,
 ) -> None:
     """按风险排序审核队列，增量检查并导出 / rank forms by risk into a review queue, incrementally."""
@@ -461,7 +476,9 @@ def triage(
         raise _fail(words["bad_workers"].format(value=workers))
     since_time = _since(since, lang.value)
     checker = _checker(select, ignore, profile)
-    settings = _llm_settings(llm=llm, model=model, base_url=base_url, preset=preset, mode=mode, concurrency=concurrency)
+    settings = _llm_settings(
+        llm=llm, model=model, base_url=base_url, preset=preset, mode=mode, concurrency=concurrency, max_tokens=max_tokens
+    )
     batch = tri.sources(paths)
     if dry_run:
         store = _open_store(db, lang.value) if db.is_file() else None
@@ -471,10 +488,10 @@ def triage(
         return
     from ziping.reports.progress import BarProgress
 
+    reviewer = _reviewer(ctx, settings, checker, use_cache=not no_cache, show_progress=False)  # triage has its bar
     with _open_store(db, lang.value) as store:
         bar = BarProgress(lang.value)
         try:
-            reviewer = _reviewer(settings, checker, use_cache=not no_cache, show_progress=False)  # triage has its bar
             stats = tri.run(batch, store, checker, workers, bar, settings, reviewer)
         finally:
             bar.close()
@@ -487,9 +504,14 @@ def triage(
         except OSError as exc:
             raise _fail(words["write_failed"].format(path=target, reason=exc.strerror or exc)) from None
         sys.stderr.write(words["written"].format(path=target) + "\n")
+    if reviewer is not None:
+        from ziping.reports.contract import llm_line
+
+        sys.stdout.write(llm_line(reviewer.total, lang.value) + "\n")
     unreadable = sum(1 for row in rows if row.unreadable)
     if unreadable:
         sys.stderr.write(words["unreadable"].format(n=unreadable) + "\n")
+    if unreadable or (reviewer is not None and reviewer.total.incomplete):
         raise typer.Exit(Exit.UNUSABLE)
 
 

@@ -20,6 +20,7 @@ BaseUrlOpt = Annotated[str | None, typer.Option(help="OpenAI 兼容端点地址 
 PresetOpt = Annotated[str | None, typer.Option(help="服务商预设 / provider preset")]
 ModeOpt = Annotated[str | None, typer.Option(help="结构化输出方式 / json_schema|json_object|tools")]
 ConcurrencyOpt = Annotated[int | None, typer.Option(help="同时进行的请求数 / requests in flight")]
+MaxTokensOpt = Annotated[int | None, typer.Option(help="每次回答的最大 token 数 / max tokens an answer may take")]
 NoCacheOpt = Annotated[bool, typer.Option("--no-cache", help="不使用大模型回答缓存 / bypass the cache")]
 
 
@@ -55,7 +56,7 @@ def ping_command(
     except LLMError as exc:
         raise _llm_failure(exc) from None
     usage = result.usage
-    tokens = f"{usage.prompt_tokens}/{usage.completion_tokens}" if usage.prompt_tokens is not None else "未知"
+    tokens = f"{usage.prompt_tokens}/{usage.completion_tokens}" + ("（估算）" if usage.estimated else "")
     typer.echo(
         f"端点可用：{settings.endpoint()}，模型 {settings.model}，结构化方式 {result.mode}，"
         f"耗时 {result.seconds:.2f} 秒，输入/输出 token {tokens}" + ("" if result.echo_ok else "（回答内容与要求不符）")

@@ -8,50 +8,35 @@ must quote the form verbatim and name an indicator that exists.
 from __future__ import annotations
 
 import re
-import unicodedata
 from collections import Counter
 from dataclasses import dataclass, field
 
 from ziping.findings import Finding
+from ziping.llm.prompts import data_block
 from ziping.llm.schemas import FormReview, ModelFinding
+from ziping.llm.textfold import Folded, fold, folded
 from ziping.model import Form, Location
 from ziping.rules import REGISTRY
 from ziping.rules.common import fmt, shown
 from ziping.scoring import FormFigures
 
 CONTEXT_CHARS = 2000
-DELIMITERS = re.compile(r"<<<\s*表格数据(?:结束)?\s*>>>")
-SPACES = re.compile(r"\s+")
+FORM_DELIMITER = "表格[数數][据據]"  # the word of prompts/review.md's delimiters, as data_block finds forgeries
 # An LLM finding that says what a rule already said is merged into the rule's finding.
 DUPLICATES = {"ZP601": {"ZP501", "ZP502"}, "ZP602": {"ZP502", "ZP401"}, "ZP604": {"ZP402"}}
-
-
-def normalise(text: str) -> str:
-    """What quote matching compares: full-/half-width folded, all whitespace removed."""
-    return SPACES.sub("", unicodedata.normalize("NFKC", text))
 
 
 def indicator_id(k: int) -> str:
     return f"I{k + 1}"
 
 
-def form_text(form: Form) -> str:
-    """Every raw text of the form, as quotes are checked against it."""
-    parts = [form.goals.expected, form.goals.actual]
-    for ind in form.indicators:
-        parts += [ind.name, ind.target, ind.actual, ind.weight, ind.score, ind.note]
-    header = form.header
-    parts += [header.project_name, header.implementing_unit]
-    funds = form.funds
-    for row in (funds.total, funds.fiscal, funds.carryover, funds.other):
-        if row is not None:
-            parts += [row.initial_budget, row.budget, row.executed]
-    parts += [funds.execution_rate, funds.execution_score, form.total.weight, form.total.score]
-    return "\n".join(p.raw for p in parts if p is not None)
+def form_block(form: Form) -> tuple[str, str]:
+    """The form's text exactly as the model receives it, and the boundary of its delimiters."""
+    return data_block(render_form(form), FORM_DELIMITER)
 
 
-def render_form(form: Form, fig: FormFigures) -> str:
-    """The form as the model reads it: a compact table, Chinese kept as it is."""
+def render_form(form: Form) -> str:
+    """The form as the model reads it: a compact table, Chinese kept as it is (sent through form_block)."""
     header, funds, total = form.header, form.funds, form.funds.total
     lines = [
         f"项目：{form.title}（编码 {shown(header.project_code)}），{shown(header.year)}年度，实施单位：{shown(header.implementing_unit)}",
@@ -72,8 +57,7 @@ def render_form(form: Form, fig: FormFigures) -> str:
         # A Word report's narrative around the tables: background only, cut so it never crowds out the form.
         narrative = form.context if len(form.context) <= CONTEXT_CHARS else form.context[:CONTEXT_CHARS] + "…"
         lines.append(f"表外文字（自评报告叙述，仅供参考，不是表中字段）：{narrative}")
-    # The form is data between delimiters: it must not be able to close them itself.
-    return DELIMITERS.sub("", "\n".join(lines))
+    return "\n".join(lines)
 
 
 def render_facts(form: Form, fig: FormFigures, findings: list[Finding]) -> str:
@@ -100,38 +84,42 @@ class Grounding:
 def ground(
     review: FormReview,
     form: Form,
+    sent: str,
     deterministic: list[Finding],
     model: str,
     prompt_version: str,
     selected: frozenset[str] | None = None,
 ) -> Grounding:
-    """Keep the model's findings that quote the form and name real indicators; drop and count the rest."""
+    """Keep the model's findings that quote the text it was sent (`sent`, from form_block) and name real
+    indicators; drop and count the rest. A kept finding's quote is the verbatim span of the form it matched."""
     out = Grounding()
-    haystack = normalise(form_text(form))
+    haystack = fold(sent) if review.findings else Folded("", [])
     fired = {(f.code, _indicator_of(f.field)) for f in deterministic}
     seen: set[tuple[str, str, str]] = set()
     for item in review.findings:
-        reason = _reject(item, form, haystack, fired, seen, selected)
+        quote = folded(item.quote)
+        reason = _reject(item, quote, form, haystack, fired, seen, selected)
         if reason:
             out.dropped[reason] += 1
             continue
-        seen.add((item.code, item.indicator_id, normalise(item.quote)))
-        out.kept.append(_finding(item, form, model, prompt_version))
+        seen.add((item.code, item.indicator_id, quote))
+        start, end = haystack.spans(quote)[0]
+        out.kept.append(_finding(item, sent[start:end], form, model, prompt_version))
     return out
 
 
 def _reject(
     item: ModelFinding,
+    quote: str,
     form: Form,
-    haystack: str,
+    haystack: Folded,
     fired: set[tuple[str, int | None]],
     seen: set[tuple[str, str, str]],
     selected: frozenset[str] | None,
 ) -> str | None:
     if selected is not None and item.code not in selected:
         return "not_selected"
-    quote = normalise(item.quote)
-    if not quote or quote not in haystack:
+    if not quote or quote not in haystack.text:
         return "quote_not_found"
     index = _index(item.indicator_id, form)
     if item.indicator_id and index is None:
@@ -155,7 +143,7 @@ def _indicator_of(field_path: str) -> int | None:
     return int(m.group(1)) if m else None
 
 
-def _finding(item: ModelFinding, form: Form, model: str, prompt_version: str) -> Finding:
+def _finding(item: ModelFinding, quote: str, form: Form, model: str, prompt_version: str) -> Finding:
     rule = REGISTRY[item.code]
     k = _index(item.indicator_id, form)
     if k is not None:
@@ -167,10 +155,10 @@ def _finding(item: ModelFinding, form: Form, model: str, prompt_version: str) ->
         severity=rule.severity,
         field=field_path,
         location=location if isinstance(location, Location) else None,
-        params={"reasoning": item.reasoning, "quote": item.quote},
+        params={"reasoning": item.reasoning, "quote": quote},
         origin="llm",
         confidence=rule.confidence,
-        quote=item.quote,
+        quote=quote,
         model=model,
         prompt_version=prompt_version,
     )
