@@ -16,7 +16,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 
 DEFAULT_DB = Path(".ziping") / "triage.db"
-SCHEMA_VERSION = 1
+SCHEMA_VERSION = 2  # 2: results.final
 STATUSES = ("reviewed", "returned", "accepted")
 BUSY_TIMEOUT_MS = 60_000  # a long batch commits every chunk; another run waits its turn, not fails
 
@@ -31,7 +31,8 @@ CREATE TABLE IF NOT EXISTS results (
     model TEXT NOT NULL,
     forms INTEGER NOT NULL,
     payload TEXT NOT NULL,         -- JSON: {"error": finding | null, "forms": [form, ...]}
-    checked_at TEXT NOT NULL
+    checked_at TEXT NOT NULL,
+    final INTEGER NOT NULL DEFAULT 1  -- 0: an LLM review failed or was skipped, so the next run checks again
 );
 CREATE TABLE IF NOT EXISTS files (
     path TEXT PRIMARY KEY,         -- absolute path
@@ -71,6 +72,7 @@ class Checked:
     key: str
     forms: int
     payload: str
+    final: bool = True  # False: stored for the queue, checked again by the next run
 
 
 @dataclass(frozen=True, slots=True)
@@ -111,8 +113,11 @@ class Store:
                 for statement in SCHEMA.split(";"):
                     if statement.strip():
                         self.db.execute(statement)
+                columns = {row[1] for row in self.db.execute("PRAGMA table_info(results)")}
+                if "final" not in columns:  # a store of schema 1: every result it holds is final
+                    self.db.execute("ALTER TABLE results ADD COLUMN final INTEGER NOT NULL DEFAULT 1")
                 self.db.execute(
-                    "INSERT OR IGNORE INTO meta (key, value) VALUES ('schema_version', ?)", (str(SCHEMA_VERSION),)
+                    "INSERT OR REPLACE INTO meta (key, value) VALUES ('schema_version', ?)", (str(SCHEMA_VERSION),)
                 )
         except (sqlite3.Error, OSError) as exc:
             raise StoreError(f"无法打开结果库 {self.path}：{_reason(exc)}") from None
@@ -138,16 +143,18 @@ class Store:
         self.db.execute("COMMIT")
 
     def known_keys(self, keys: Iterable[str]) -> set[str]:
-        """Which of these result keys are stored."""
+        """Which of these result keys are stored as final (a run need not check their files again)."""
         return set(self.forms_of(keys))
 
     def forms_of(self, keys: Iterable[str]) -> dict[str, int]:
-        """How many forms each stored result holds."""
+        """How many forms each result stored as final holds."""
         out: dict[str, int] = {}
         batch = list(keys)
         for start in range(0, len(batch), 500):  # SQLite bounds the number of host parameters
             part = batch[start : start + 500]
-            rows = self.db.execute(f"SELECT key, forms FROM results WHERE key IN ({','.join('?' * len(part))})", part)
+            rows = self.db.execute(
+                f"SELECT key, forms FROM results WHERE final AND key IN ({','.join('?' * len(part))})", part
+            )
             out.update(rows)
         return out
 
@@ -157,7 +164,7 @@ class Store:
         with self.transaction() as db:
             db.executemany(
                 "INSERT OR REPLACE INTO results (key, content_sha256, ruleset, profile, prompt_versions, model,"
-                " forms, payload, checked_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                " forms, payload, checked_at, final) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
                 [
                     (
                         c.key,
@@ -169,6 +176,7 @@ class Store:
                         c.forms,
                         c.payload,
                         stamp,
+                        int(c.final),
                     )
                     for c in checked
                 ],
