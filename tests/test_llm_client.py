@@ -367,3 +367,17 @@ def test_an_exhausted_quota_is_not_retried_and_stops_the_run(server, step):
 
     error, stopped = asyncio.run(run())
     assert error.kind == "quota" and stopped and len(server.requests) == 1 and "余额或额度" in error.zh
+
+
+def test_every_reason_names_the_same_parameters_in_both_languages():
+    from string import Formatter
+
+    from ziping.llm.reasons import CATALOG
+
+    def names(template: str) -> set[str]:
+        return {field for _, field, _, _ in Formatter().parse(template) if field}
+
+    for code, wording in CATALOG.items():
+        assert names(wording.zh) == names(wording.en), code
+        assert not names(wording.hint_zh) and not names(wording.hint_en), code
+        assert bool(wording.hint_zh) == bool(wording.hint_en), code

@@ -31,7 +31,7 @@ from typing import Any, Generic, TypeVar
 from pydantic import BaseModel, ValidationError
 
 from ziping.llm.breaker import CircuitBreaker
-from ziping.llm.reasons import ANSWER_KINDS, BreakerOpen, LLMError, Reason, redact
+from ziping.llm.reasons import BreakerOpen, LLMError, Reason, redact
 from ziping.llm.schemas import strict_schema
 from ziping.llm.settings import LLMSettings
 from ziping.llm.unwrap import answer_json
@@ -297,12 +297,7 @@ class StructuredClient:
         message = getattr(choices[0], "message", None) if isinstance(choices, list) else None
         if message is None:
             kind, snippet = _describe(response)
-            raise self._unanswered(
-                "not_completion",
-                what_zh=ANSWER_KINDS[kind][0],
-                what_en=ANSWER_KINDS[kind][1],
-                detail=self.redact(snippet),
-            )
+            raise self._unanswered("not_completion", what=Reason.of(f"answer_{kind}"), detail=self.redact(snippet))
         return message, getattr(choices[0], "finish_reason", None)
 
     def _content(self, message: Any, mode: str) -> str:
@@ -355,8 +350,7 @@ class StructuredClient:
                 return self._retryable_status(status, retry_after(exc.response.headers))
             return LLMError(Reason.of("bad_request", status=status, detail=self._brief(exc)))
         if isinstance(exc, ValueError):  # a JSON content type whose body is not JSON
-            kind = ANSWER_KINDS["text"]
-            return self._unanswered("not_completion", what_zh=kind[0], what_en=kind[1], detail="")
+            return self._unanswered("not_completion", what=Reason.of("answer_text"), detail="")
         return exc  # a defect of ours: the form records it as an internal error
 
     def _retryable_status(self, status: int, wait: float | None) -> Exception:
