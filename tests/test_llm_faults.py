@@ -131,7 +131,7 @@ RATE_LIMITED = Step(status=429, headers={"Retry-After": "30"}, error={"message":
 def test_a_retry_after_over_the_bound_stops_the_run_at_once(server, seed_rules):
     code, report, seconds = check(server, RATE_LIMITED)  # the default bound: 10 s
     assert code == 1 and rule_findings(report) == seed_rules
-    assert len(server.requests) == 3 and seconds < 5  # 3 forms in flight at once; none waits 30 s
+    assert 1 <= len(server.requests) <= 3 and seconds < 5  # at most the forms in flight; none waits 30 s
     # the form that got the 429 first failed; those in flight beside it failed too or were cut off (skipped)
     states = [s.partition(": ")[0] for s in statuses(report) if s.endswith(": HTTP 429，端点要求 30 秒后重试（超过等待上限 10 秒）")]
     assert len(states) == 3 and "failed" in states and set(states) <= {"failed", "skipped"}

@@ -67,12 +67,9 @@ FORGED = '[<"]{{2,}}(?:{words})(?:结束|結束)?[0-9A-Za-z]*[>"]*'
 BRACKETS = re.compile(r"[<>＜＞﹤﹥〈〉《》‹›«»⟨⟩]")
 
 
-def data_block(text: str, words: str) -> tuple[str, str]:
-    """The text as sent between delimiters, and the boundary that marks them for this request.
-
-    Invisible characters are dropped and anything that folds to a delimiter (`words`: a regular expression
-    of the delimiter's word) is cut out. The boundary is derived from the text itself, so the text cannot
-    carry it (it would change the boundary) while a re-run sends the same request and hits the cache."""
+def unforgeable(text: str, words: str) -> str:
+    """The text without invisible characters and without anything that folds to a delimiter (`words`: a
+    regular expression of the delimiter's word), so it cannot close the data it is sent in."""
     text = visible(text)
     if BRACKETS.search(text):  # no bracket of any kind, no forged delimiter: the common case costs one search
         folded = fold(text)
@@ -80,4 +77,10 @@ def data_block(text: str, words: str) -> tuple[str, str]:
         cuts = [(folded.origin[m.start()], folded.origin[m.end() - 1] + 1) for m in forged.finditer(folded.text)]
         for start, end in reversed(cuts):
             text = text[:start] + text[end:]
-    return text, hashlib.sha256(text.encode("utf-8")).hexdigest()[:12]
+    return text
+
+
+def boundary(text: str) -> str:
+    """The boundary that marks a request's delimiters: derived from the data sent between them, so the data
+    cannot carry it (that would change it) while a re-run sends the same request and hits the cache."""
+    return hashlib.sha256(text.encode("utf-8")).hexdigest()[:12]

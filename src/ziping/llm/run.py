@@ -21,7 +21,7 @@ from ziping.llm.cache import AnswerCache, cache_key
 from ziping.llm.client import StructuredClient
 from ziping.llm.prompts import load_prompt
 from ziping.llm.reasons import BreakerOpen, LLMError, Reason
-from ziping.llm.review import form_block, ground, render_facts
+from ziping.llm.review import FormBlock, form_block, ground, render_facts
 from ziping.llm.schemas import FormReview, strict_schema
 from ziping.llm.settings import LLMSettings
 from ziping.llm.usage import Usage
@@ -153,11 +153,12 @@ class LLMRun:
         }
 
 
-def messages_for(result: FormResult) -> tuple[list[dict[str, str]], str]:
+def messages_for(result: FormResult) -> tuple[list[dict[str, str]], FormBlock]:
     """The conversation for one form, and the form's text exactly as sent (what quotes are checked against)."""
     prompt = load_prompt(PROMPT)
-    sent, boundary = form_block(result.form)
-    body = prompt.render(form=sent, boundary=boundary, facts=render_facts(result.form, result.figures, result.findings))
+    sent = form_block(result.form)
+    facts = render_facts(result.form, result.figures, result.findings)
+    body = prompt.render(form=sent.text, boundary=sent.boundary, facts=facts)
     return [{"role": "system", "content": SYSTEM}, {"role": "user", "content": body}], sent
 
 
