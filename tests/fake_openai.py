@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import json
 import socket
+import sys
 import threading
 import time
 from collections.abc import Callable
@@ -22,6 +23,11 @@ from typing import Any
 class _Server(ThreadingHTTPServer):
     # The default listen backlog of 5 drops connections when a client opens 16 at once.
     request_queue_size = 128
+
+    def handle_error(self, request: Any, client_address: Any) -> None:
+        # A client that goes away (a timeout, a cancelled request, a process that exits) is not an error here.
+        if not isinstance(sys.exc_info()[1], ConnectionError):
+            super().handle_error(request, client_address)
 
 
 @dataclass
