@@ -300,12 +300,12 @@ def test_the_breaker_opens_after_requests_in_a_row_without_an_answer():
 
 def test_a_pause_holds_every_request_and_opening_ends_it_early():
     async def run():
-        breaker = CircuitBreaker()
-        breaker.pause(0.3)
+        breaker = CircuitBreaker(retry_after_max=30)
+        assert breaker.retry_after(429, 0.3) is None
         start = time.monotonic()
         await breaker.ready()
         held = time.monotonic() - start
-        breaker.pause(30)
+        assert breaker.retry_after(503, 30) is None
         asyncio.get_running_loop().call_later(0.1, breaker.open, Reason.of("interrupted"))
         start = time.monotonic()
         with pytest.raises(BreakerOpen):

@@ -2,7 +2,8 @@
 
 One breaker belongs to one client, and one client serves a whole run (every form of `check`, every
 chunk and worker of `triage`, every request of a web session). It opens on
-- a configuration the endpoint refuses (401/403/404, the only structured-output mode rejected),
+- a configuration the endpoint refuses (401/403/404, an exhausted quota, the only structured-output mode
+  rejected),
 - a Retry-After longer than `retry_after_max` (waiting would hold the whole run),
 - `failures` requests in a row that got no answer (timeouts, refused or dropped connections, gateway
   errors, pages that are not chat completions) with no answer in between.
@@ -55,9 +56,15 @@ class CircuitBreaker:
         if self._unanswered >= self.failures:
             self.open(Reason.of("unanswered", count=self._unanswered, last=reason))
 
-    def pause(self, seconds: float) -> None:
-        """Hold every request of the run for a Retry-After within the bound."""
+    def retry_after(self, status: int, seconds: float) -> Reason | None:
+        """A server asked to wait: over the bound the run stops (the reason is returned), within it every
+        request of the run waits."""
+        if seconds > self.retry_after_max:
+            reason = Reason.of("rate_limited", status=status, retry_after=seconds, bound=self.retry_after_max)
+            self.open(reason)
+            return reason
         self._resume_at = max(self._resume_at, time.monotonic() + seconds)
+        return None
 
     def _signal(self) -> asyncio.Future[None]:
         if self._opened is None:

@@ -354,10 +354,9 @@ class StructuredClient:
         return exc  # a defect of ours: the form records it as an internal error
 
     def _retryable_status(self, status: int, wait: float | None) -> Exception:
-        if wait is not None and wait > self.settings.retry_after_max:
-            return self._stop(Reason.of("rate_limited", status=status, retry_after=wait, bound=self.settings.retry_after_max))
-        if wait is not None:
-            self.breaker.pause(wait)  # the whole run waits, not only this form
+        stopped = self.breaker.retry_after(status, wait) if wait is not None else None
+        if stopped is not None:
+            return LLMError(stopped)
         if status in GATEWAY_NO_ANSWER:
             fault = self._unanswered("server_error", status=status)
             fault.retry_after = wait
