@@ -42,7 +42,8 @@ def main() -> None:
     seed = Checker.create().check_file(ROOT / "fixtures" / "longgang-2023-selfeval.txt").forms
     forms = [Checker.create().check_form(seed[k % 3].form) for k in range(args.forms)]
     # What the prompt really costs: characters sent per form (a token is about 1–1.5 Chinese characters).
-    chars = sum(len(m["content"]) for m in messages_for(forms[0]))
+    messages, _ = messages_for(forms[0])
+    chars = sum(len(m["content"]) for m in messages)
     # The endpoint runs in its own process, as a real one would: it must not share the client's GIL.
     url_queue: multiprocessing.Queue = multiprocessing.Queue()
     endpoint = multiprocessing.Process(target=serve, args=(args.latency, chars, url_queue), daemon=True)

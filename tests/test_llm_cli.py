@@ -10,10 +10,10 @@ from typer.testing import CliRunner
 
 from ziping.cli import app
 
-from .conftest import SEED
-from .fake_openai import FakeOpenAI, Step
+from .conftest import LLM_KEY, SEED
+from .fake_openai import Step
 
-KEY = "sk-cli-secret-0042"
+KEY = LLM_KEY
 runner = CliRunner()
 ANSWER = Step(
     content=json.dumps(
@@ -33,16 +33,9 @@ ANSWER = Step(
 
 
 @pytest.fixture
-def server(monkeypatch, tmp_path):
-    fake = FakeOpenAI().start()
-    fake.script = [ANSWER]
-    monkeypatch.setenv("OPENAI_API_KEY", KEY)
-    monkeypatch.setenv("OPENAI_BASE_URL", fake.url)
-    monkeypatch.setenv("ZIPING_MODEL", "fake-model")
-    monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path / "cache"))
-    monkeypatch.chdir(tmp_path)
-    yield fake
-    fake.stop()
+def server(llm_server):
+    llm_server.script = [ANSWER]
+    return llm_server
 
 
 def run(*args):
@@ -63,7 +56,7 @@ def test_check_with_llm_reports_findings_and_usage_without_the_key(server):
     assert [f["llm_status"] for f in forms] == ["ok", "ok", "ok"]
     llm = [f for f in forms[1]["findings"] if f["origin"] == "llm"]
     assert (
-        llm[0]["code"] == "ZP605" and llm[0]["quote"] == "民众满意度超过90%" and llm[0]["prompt_version"] == "review-v2"
+        llm[0]["code"] == "ZP605" and llm[0]["quote"] == "民众满意度超过90%" and llm[0]["prompt_version"] == "review-v3"
     )
     # the same answer comes back for forms 1 and 3, whose text holds no such quote: dropped, not shown
     assert data["llm"]["findings_dropped"] == {"quote_not_found": 2}

@@ -92,10 +92,10 @@ def test_context_reaches_the_review_prompt_only_when_there_is_one():
     from ziping.llm.review import render_form
 
     forms = CHECKER.check_file(REPORT).forms
-    prompt = render_form(forms[0].form, forms[0].figures)
+    prompt = render_form(forms[0].form)
     assert "表外文字" in prompt and "画册因制作周期顺延" in prompt
     seed = CHECKER.check_file(SEED).forms[0]
-    assert "表外文字" not in render_form(seed.form, seed.figures)
+    assert "表外文字" not in render_form(seed.form)
 
 
 def test_real_form_from_chizhou_published_as_word():

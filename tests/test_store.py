@@ -10,7 +10,7 @@ from datetime import UTC, datetime
 import pytest
 
 from ziping.checks import Checker
-from ziping.store import Checked, Store, StoreError
+from ziping.store import SCHEMA_VERSION, Checked, Store, StoreError
 from ziping.triage import key_parts, run, select_rows, sources, triage_rows
 
 from .triage_corpus import make_corpus
@@ -84,3 +84,29 @@ def test_two_processes_write_one_store(tmp_path):
     connection = sqlite3.connect(db)
     assert connection.execute("SELECT COUNT(*) FROM results").fetchone()[0] == 300
     connection.close()
+
+
+def test_a_result_not_final_is_shown_but_not_reused(tmp_path):
+    parts = {"ruleset": "r", "profile": "p", "prompt_versions": "v", "model": "m"}
+    data = '{"error":null,"forms":[]}'
+    with Store(tmp_path / "t.db") as store:
+        store.put([Checked("/a.txt", "a" * 64, "ka", 1, data, final=False), Checked("/b.txt", "b" * 64, "kb", 1, data)], parts)
+        assert store.known_keys({"ka", "kb"}) == {"kb"} and store.forms_of({"ka", "kb"}) == {"kb": 1}
+        assert set(store.files()) == {"/a.txt", "/b.txt"}  # both in the queue
+        store.put([Checked("/a.txt", "a" * 64, "ka", 1, data)], parts)  # reviewed on the next run
+        assert store.known_keys({"ka", "kb"}) == {"ka", "kb"}
+
+
+def test_a_store_of_schema_1_is_upgraded_in_place(tmp_path):
+    db = tmp_path / "old.db"
+    old = sqlite3.connect(db)
+    old.executescript(
+        "CREATE TABLE results (key TEXT PRIMARY KEY, content_sha256 TEXT NOT NULL, ruleset TEXT NOT NULL,"
+        " profile TEXT NOT NULL, prompt_versions TEXT NOT NULL, model TEXT NOT NULL, forms INTEGER NOT NULL,"
+        " payload TEXT NOT NULL, checked_at TEXT NOT NULL);"
+        "INSERT INTO results VALUES ('k', 'c', 'r', 'p', '', '', 2, '{}', 't');"
+    )
+    old.close()
+    with Store(db) as store:
+        assert store.known_keys({"k"}) == {"k"}  # what schema 1 stored was final
+        assert store.db.execute("SELECT value FROM meta WHERE key = 'schema_version'").fetchone()[0] == str(SCHEMA_VERSION)

@@ -11,6 +11,7 @@ from collections import Counter
 from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from ziping.files import Found, walk
 from ziping.findings import Finding
@@ -20,6 +21,9 @@ from ziping.readers import SUPPORTED_SUFFIXES, FileProblem, ReadResult, read_byt
 from ziping.rules import REGISTRY, Rule, select
 from ziping.scoring import FormFigures, figures, num
 
+if TYPE_CHECKING:
+    from ziping.llm.reasons import Reason
+
 
 @dataclass(slots=True)
 class FormResult:
@@ -28,7 +32,8 @@ class FormResult:
     form: Form
     figures: FormFigures
     findings: list[Finding]
-    llm_status: str = "skipped"  # skipped | ok | cached | failed: <why>
+    llm_status: str = "skipped"  # skipped | ok | cached | failed (the LLM review of this form)
+    llm_reason: Reason | None = None  # why it failed or was skipped (ziping.llm.reasons)
 
 
 @dataclass(slots=True)

@@ -345,13 +345,18 @@ def total_left_unfilled(form: Form) -> tuple[float, float] | None:
     return sums if sums is not None and sums[0] > 0 else None
 
 
-def execution_rate(form: Form) -> float | None:
-    """全年执行数 / 全年预算数 × 100, exactly: from the total row, or from its sources where it was left unfilled."""
+def budget_and_executed(form: Form) -> tuple[float | None, float | None]:
+    """全年预算数 and 全年执行数 as the rate is computed from: the total row's, or its sources' where it was left unfilled."""
     total = form.funds.total
     budget, executed = (num(total.budget), num(total.executed)) if total is not None else (None, None)
     if (budget is None or budget <= 0) and (sums := total_left_unfilled(form)) is not None:
-        budget, executed = sums
-    return _rate(budget, executed)
+        return sums
+    return budget, executed
+
+
+def execution_rate(form: Form) -> float | None:
+    """全年执行数 / 全年预算数 × 100, exactly: from the total row, or from its sources where it was left unfilled."""
+    return _rate(*budget_and_executed(form))
 
 
 def _rate(budget: float | None, executed: float | None) -> float | None:

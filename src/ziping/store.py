@@ -18,7 +18,8 @@ from pathlib import Path
 
 DEFAULT_DB = Path(".ziping") / "triage.db"
 # 2: form IDs name a submission (content and path); version 1 named the content alone, so duplicates shared one.
-SCHEMA_VERSION = 2
+# 3: results.final, so a result whose LLM review failed is stored for the queue but checked again.
+SCHEMA_VERSION = 3
 STATUSES = ("reviewed", "returned", "accepted")
 BUSY_TIMEOUT_MS = 60_000  # a long batch commits every chunk; another run waits its turn, not fails
 
@@ -33,7 +34,8 @@ CREATE TABLE IF NOT EXISTS results (
     model TEXT NOT NULL,
     forms INTEGER NOT NULL,
     payload TEXT NOT NULL,         -- JSON: {"error": finding | null, "forms": [form, ...]}
-    checked_at TEXT NOT NULL
+    checked_at TEXT NOT NULL,
+    final INTEGER NOT NULL DEFAULT 1  -- 0: an LLM review failed or was skipped, so the next run checks again
 );
 CREATE TABLE IF NOT EXISTS files (
     path TEXT PRIMARY KEY,         -- absolute path
@@ -73,6 +75,7 @@ class Checked:
     key: str
     forms: int
     payload: str
+    final: bool = True  # False: stored for the queue, checked again by the next run
 
 
 @dataclass(frozen=True, slots=True)
@@ -115,6 +118,9 @@ class Store:
                 for statement in SCHEMA.split(";"):
                     if statement.strip():
                         self.db.execute(statement)
+                columns = {row[1] for row in self.db.execute("PRAGMA table_info(results)")}
+                if "final" not in columns:  # a store before schema 3: every result it holds is final
+                    self.db.execute("ALTER TABLE results ADD COLUMN final INTEGER NOT NULL DEFAULT 1")
                 self.db.execute(
                     "INSERT OR IGNORE INTO meta (key, value) VALUES ('schema_version', ?)", (str(SCHEMA_VERSION),)
                 )
@@ -137,6 +143,7 @@ class Store:
                         moved.append((form_id(sha, path, int(index)), status, note, marked_at))
             self.db.execute("DELETE FROM marks")
             self.db.executemany("INSERT OR REPLACE INTO marks VALUES (?, ?, ?, ?)", moved)
+        if int(version) < SCHEMA_VERSION:  # 3 only added results.final, done above for every older store
             self.db.execute("UPDATE meta SET value = ? WHERE key = 'schema_version'", (str(SCHEMA_VERSION),))
 
     def __enter__(self) -> Store:
@@ -160,16 +167,18 @@ class Store:
         self.db.execute("COMMIT")
 
     def known_keys(self, keys: Iterable[str]) -> set[str]:
-        """Which of these result keys are stored."""
+        """Which of these result keys are stored as final (a run need not check their files again)."""
         return set(self.forms_of(keys))
 
     def forms_of(self, keys: Iterable[str]) -> dict[str, int]:
-        """How many forms each stored result holds."""
+        """How many forms each result stored as final holds."""
         out: dict[str, int] = {}
         batch = list(keys)
         for start in range(0, len(batch), 500):  # SQLite bounds the number of host parameters
             part = batch[start : start + 500]
-            rows = self.db.execute(f"SELECT key, forms FROM results WHERE key IN ({','.join('?' * len(part))})", part)
+            rows = self.db.execute(
+                f"SELECT key, forms FROM results WHERE final AND key IN ({','.join('?' * len(part))})", part
+            )
             out.update(rows)
         return out
 
@@ -179,7 +188,7 @@ class Store:
         with self.transaction() as db:
             db.executemany(
                 "INSERT OR REPLACE INTO results (key, content_sha256, ruleset, profile, prompt_versions, model,"
-                " forms, payload, checked_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                " forms, payload, checked_at, final) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
                 [
                     (
                         c.key,
@@ -191,6 +200,7 @@ class Store:
                         c.forms,
                         c.payload,
                         stamp,
+                        int(c.final),
                     )
                     for c in checked
                 ],

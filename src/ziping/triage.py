@@ -25,16 +25,16 @@ from ziping import __version__
 from ziping.checks import Checker, FileResult, expand, internal_error, tune_gc_for_batch
 from ziping.files import Found
 from ziping.findings import Finding, Severity
+from ziping.llm.reasons import status_text
+from ziping.llm.usage import tokens_of
 from ziping.reports.contract import finding_json, form_json
 from ziping.risk import assess, weight_of
 from ziping.rules import REGISTRY
 from ziping.store import Checked, FileEntry, Mark, Store, absolute, form_id
 
 if TYPE_CHECKING:
+    from ziping.llm.batch import Reviewer
     from ziping.llm.settings import LLMSettings
-
-# Reviews checked files with the LLM in place (ziping.llm.batch.review with its settings bound).
-Reviewer = Callable[[list[FileResult]], object]
 
 # Without --llm the prompt versions and model are empty in the key, so results checked without the
 # LLM layer are never mistaken for results checked with it.
@@ -47,13 +47,18 @@ LLM_STATUS = {
     "zh": {"skipped": "未启用", "ok": "已完成", "cached": "已完成（缓存）", "failed": "失败"},
     "en": {"skipped": "skipped", "ok": "done", "cached": "done (cached)", "failed": "failed"},
 }
+LLM_STOPPED = {"zh": "未检查", "en": "not reviewed"}  # skipped with a reason: the run's circuit breaker was open
 
 
-def llm_status_label(status: str, lang: str) -> str:
-    """The stored LLM status as a reviewer reads it ("failed: content" keeps its reason)."""
+def llm_status_label(form: dict[str, Any], lang: str) -> str:
+    """A stored form's LLM status as a reviewer reads it, with its reason in the reviewer's language."""
+    status = form.get("llm_status", "skipped")
+    if lang == "en":
+        status = form.get("llm_status_en", status)
     head, _, why = status.partition(":")
-    label = LLM_STATUS[lang].get(head.strip(), status)
-    return f"{label}（{why.strip()}）" if why and lang == "zh" else f"{label} ({why.strip()})" if why else label
+    head, why = head.strip(), why.strip()
+    label = LLM_STOPPED[lang] if head == "skipped" and why else LLM_STATUS[lang].get(head, status)
+    return f"{label}（{why}）" if why and lang == "zh" else f"{label} ({why})" if why else label
 
 
 STATUS_LABELS = {
@@ -61,9 +66,7 @@ STATUS_LABELS = {
     "en": {"reviewed": "reviewed", "returned": "returned", "accepted": "accepted", None: "pending"},
 }
 
-# Assumptions of the --dry-run estimate (triage does not call the LLM yet): one call per form;
-# a CJK character counts as one token and four other characters as one, which errs on the high
-# side for the Chinese tokenizers of DeepSeek, Qwen and GLM.
+# Assumptions of the --dry-run estimate: one call per form; tokens of the text as llm/usage.tokens_of counts them.
 PROMPT_TOKENS_PER_CALL = 1_200  # instructions, output schema and the deterministic facts
 OUTPUT_TOKENS_PER_CALL = 600  # a structured answer with a few quoted findings
 
@@ -159,39 +162,34 @@ def payload(result: FileResult) -> str:
     for form_result in result.forms:
         form = form_json(form_result, "zh")
         form["findings"] = [_record(f) for f in form_result.findings]
-        form["llm_status"] = getattr(form_result, "llm_status", "skipped")
+        form["llm_status_en"] = status_text(form_result.llm_status, form_result.llm_reason, "en")
         forms.append(form)
     data = {"error": _record(result.error) if result.error else None, "forms": forms}
     return json.dumps(data, ensure_ascii=False, separators=(",", ":"))
 
 
+# One checked file: its path, content hash and result.
+CheckedFile = tuple[str, str, FileResult]
+# One file ready for the store: path, content hash, forms, payload, and whether the result is final.
+Stored = tuple[str, str, int, str, bool]
+
 _WORKER_CHECKER: Checker | None = None
-_WORKER_REVIEWER: Reviewer | None = None
+_WORKER_RESULTS = False
 
 
-def _init_worker(checker: Checker, reviewer: Reviewer | None = None) -> None:
-    global _WORKER_CHECKER, _WORKER_REVIEWER
+def _init_worker(checker: Checker, results: bool = False) -> None:
+    global _WORKER_CHECKER, _WORKER_RESULTS
     _WORKER_CHECKER = checker
-    _WORKER_REVIEWER = reviewer
+    _WORKER_RESULTS = results
     tune_gc_for_batch()
     # Ctrl-C is the parent's to handle: it lets running chunks finish and stores them.
     signal.signal(signal.SIGINT, signal.SIG_IGN)
 
 
-def check_chunk(
-    paths: Sequence[str],
-    checker: Checker | None = None,
-    reviewer: Reviewer | None = None,
-    walked: Collection[str] = (),
-) -> list[tuple[str, str, int, str | None]]:
-    """Check files: (path, content hash, forms, payload) each; hashed from the bytes actually checked.
-
-    A file of `walked` (met in a folder) that holds no form has no payload: it is skipped, not stored.
-    """
-    checker = checker or _WORKER_CHECKER
-    reviewer = reviewer or _WORKER_REVIEWER
-    assert checker is not None
-    checked: list[tuple[str, str, FileResult]] = []
+def check_files(paths: Sequence[str], checker: Checker, walked: Collection[str] = ()) -> list[CheckedFile]:
+    """Check files; each hashed from the bytes actually checked. A file of `walked` (met in a folder) that
+    holds no form comes back skipped."""
+    checked: list[CheckedFile] = []
     for path in paths:
         try:
             with open(path, "rb") as fh:
@@ -203,12 +201,40 @@ def check_chunk(
         except Exception as exc:  # noqa: BLE001 -- a defect on one file must not stop a batch
             result = FileResult(path, error=internal_error(exc))
         checked.append((path, hashlib.sha256(data).hexdigest(), result))
+    return checked
+
+
+def for_store(checked: list[CheckedFile], reviewer: Reviewer | None = None) -> list[Stored]:
+    """Checked files reviewed by the LLM (when asked) and made ready for the store.
+
+    A file is final unless the LLM was asked and a form's review failed or was skipped: such a result is
+    stored so the queue shows its rule findings, but the next run checks and reviews the file again."""
     if reviewer is not None:
         # The chunk's forms are reviewed together, so the endpoint sees them concurrently.
         reviewer([result for _, _, result in checked])
     return [
-        (path, sha, len(result.forms), None if result.skipped else payload(result)) for path, sha, result in checked
+        (
+            path,
+            sha,
+            len(result.forms),
+            None if result.skipped else payload(result),
+            reviewer is None or _reviewed(result),
+        )
+        for path, sha, result in checked
     ]
+
+
+def _reviewed(result: FileResult) -> bool:
+    from ziping.llm.run import DONE
+
+    return all(form.llm_status in DONE for form in result.forms)
+
+
+def check_chunk(paths: Sequence[str], walked: Collection[str] = ()) -> list[Stored] | list[CheckedFile]:
+    """A worker's chunk: ready for the store, or only checked when the parent reviews it with the LLM."""
+    assert _WORKER_CHECKER is not None
+    checked = check_files(paths, _WORKER_CHECKER, walked)
+    return checked if _WORKER_RESULTS else for_store(checked)
 
 
 class Progress:
@@ -245,12 +271,17 @@ def run(
     llm: LLMSettings | None = None,
     reviewer: Reviewer | None = None,
 ) -> RunStats:
-    """Check what the store does not hold yet; point every path at its result."""
+    """Check what the store does not hold yet; point every path at its result.
+
+    With a reviewer, worker processes only run the rules: every LLM review happens here, in the reviewer's
+    one session, so one circuit breaker, one bound on requests in flight and one learnt mode serve the run.
+    A reviewer without the cache (`--no-cache`) re-checks every file instead of reusing stored reviews."""
     progress = progress or Progress()
     parts = key_parts(checker, llm)
     readable = [s for s in batch if s.content_sha256 is not None]
     keys = {s.path: parts.key(s.content_sha256) for s in readable}  # type: ignore[arg-type]
-    known = store.known_keys(set(keys.values()))
+    fresh = reviewer is not None and not reviewer.use_cache
+    known = set() if fresh else store.known_keys(set(keys.values()))
     reused = [s for s in readable if keys[s.path] in known]
     todo = [s.path for s in readable if keys[s.path] not in known]
     # The paths of unchanged results are written only when they moved, so an unchanged folder writes nothing.
@@ -268,9 +299,11 @@ def run(
 
     walked = frozenset(s.path for s in batch if s.walked)
 
-    def save(results: list[tuple[str, str, int, str | None]]) -> None:
+    def save(results: list[Stored]) -> None:
         # A folder's file that holds no form is no submission: it is counted, not stored as a queue row.
-        checked = [Checked(path, sha, parts.key(sha), forms, data) for path, sha, forms, data in results if data]
+        checked = [
+            Checked(path, sha, parts.key(sha), forms, data, final) for path, sha, forms, data, final in results if data
+        ]
         stats.skipped_files += len(results) - len(checked)
         if checked:
             store.put(checked, parts.as_dict())
@@ -283,9 +316,19 @@ def run(
         tune_gc_for_batch()
         progress.start(len(todo))
         for chunk in chunks:
-            save(check_chunk(chunk, checker, reviewer, walked))
+            save(for_store(check_files(chunk, checker, walked), reviewer))
         return stats
-    _run_pool(chunks, checker, stats.workers, save, lambda: progress.start(len(todo)), reviewer, walked)
+    if reviewer is None:
+        _run_pool(chunks, checker, stats.workers, save, lambda: progress.start(len(todo)), walked=walked)
+    else:
+        from ziping.llm.reasons import Reason
+
+        _run_pool(
+            chunks, checker, stats.workers, lambda checked: save(for_store(checked, reviewer)),
+            lambda: progress.start(len(todo)), results=True, walked=walked,
+            # Chunks finishing after Ctrl-C are stored with their rule findings, not sent to the model.
+            interrupted=lambda: reviewer.stop(Reason.of("interrupted")),
+        )  # fmt: skip
     return stats
 
 
@@ -293,17 +336,20 @@ def _run_pool(
     chunks: list[list[str]],
     checker: Checker,
     workers: int,
-    save: Callable[[list[tuple[str, str, int, str | None]]], None],
+    save: Callable[[Any], None],
     started: Callable[[], None],
-    reviewer: Reviewer | None = None,
+    results: bool = False,
+    interrupted: Callable[[], None] | None = None,
     walked: frozenset[str] = frozenset(),
 ) -> None:
-    """Chunks through a process pool, a bounded number in flight, each saved as it finishes."""
+    """Chunks through a process pool, a bounded number in flight, each saved as it finishes (`results`:
+    workers return checked files for the parent to review, else files ready for the store)."""
     # fork: workers inherit the loaded rules instead of importing them again (spawn costs ~0.4 s each
     # and re-runs the caller's __main__). Python forks all workers at the first submit; that happens
-    # before `started` draws the progress bar, so no other thread of ours exists when they fork.
+    # before `started` draws the progress bar and before any LLM review starts its event loop and the
+    # SDK's threads, so no other thread of ours exists when they fork.
     pool = ProcessPoolExecutor(
-        workers, mp_context=get_context("fork"), initializer=_init_worker, initargs=(checker, reviewer)
+        workers, mp_context=get_context("fork"), initializer=_init_worker, initargs=(checker, results)
     )
     pending: set[Future] = set()
     queue = iter(chunks)
@@ -312,7 +358,7 @@ def _run_pool(
         started()
         while True:
             while len(pending) < workers * 2 and (chunk := next(queue, None)) is not None:
-                pending.add(pool.submit(check_chunk, chunk, None, None, walked.intersection(chunk)))
+                pending.add(pool.submit(check_chunk, chunk, walked.intersection(chunk)))
             if not pending:
                 break
             done, pending = wait(pending, return_when=FIRST_COMPLETED)
@@ -320,6 +366,8 @@ def _run_pool(
                 save(future.result())
     except KeyboardInterrupt:
         # Keep what the workers are finishing; drop what has not started.
+        if interrupted is not None:
+            interrupted()
         for future in pending:
             future.cancel()
         for future in pending:
@@ -427,7 +475,7 @@ def _row(
         warnings=counts["warning"],
         infos=counts["info"],
         top=[_line(views[k], lang) for k in heaviest],
-        llm_status=llm_status_label((form or {}).get("llm_status", "skipped"), lang),
+        llm_status=llm_status_label(form or {}, lang),
         changed_at=changed_at,
         findings=views,
         content_sha256=content_sha256,
@@ -542,12 +590,6 @@ class Estimate:
     llm_calls: int = 0  # for the forms not yet stored
     input_tokens: int = 0
     output_tokens: int = 0
-
-
-def tokens_of(text: str) -> int:
-    """Estimated tokens of a text (see the assumptions above PROMPT_TOKENS_PER_CALL)."""
-    cjk = sum(1 for ch in text if ch >= "\u2e80")
-    return cjk + (len(text) - cjk + 3) // 4
 
 
 def estimate(

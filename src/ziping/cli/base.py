@@ -20,6 +20,7 @@ __all__ = [
     "BaseUrlOpt",
     "COLON",
     "ConcurrencyOpt",
+    "MaxTokensOpt",
     "Exit",
     "ForceOpt",
     "IgnoreOpt",
@@ -154,6 +155,10 @@ ModeOpt = Annotated[
 ConcurrencyOpt = Annotated[
     int | None, typer.Option(metavar=t("数量", "N"), help=t("同时进行的请求数", "requests in flight"))
 ]
+MaxTokensOpt = Annotated[
+    int | None,
+    typer.Option(metavar=t("数量", "N"), help=t("每次回答的最大 token 数", "the most tokens an answer may take")),
+]
 NoCacheOpt = Annotated[bool, typer.Option("--no-cache", help=t("不使用大模型回答缓存", "bypass the LLM answer cache"))]
 
 ForceOpt = Annotated[
@@ -220,13 +225,13 @@ def llm_settings(*, required: bool = False, llm: bool | None = None, **flags):
     return settings
 
 
-def make_reviewer(settings, checker, use_cache: bool, show_progress: bool = True):
-    """A function that reviews checked files with the LLM, or None when the LLM checks are off."""
+def make_reviewer(ctx: typer.Context, settings, checker, use_cache: bool, show_progress: bool = True):
+    """The run's LLM reviewer (closed with the command), or None when the LLM checks are off."""
     if not settings.enabled:
         return None
-    from functools import partial
-
-    from ziping.llm.batch import review
+    from ziping.llm.batch import Reviewer
 
     selected = frozenset(r.code for r in checker.rules)
-    return partial(review, settings=settings, selected=selected, use_cache=use_cache, show_progress=show_progress)
+    reviewer = Reviewer(settings, selected, use_cache=use_cache, show_progress=show_progress)
+    ctx.call_on_close(reviewer.close)
+    return reviewer

@@ -13,6 +13,7 @@ from ziping.cli.base import (
     COLON,
     BaseUrlOpt,
     ConcurrencyOpt,
+    MaxTokensOpt,
     Exit,
     ForceOpt,
     IgnoreOpt,
@@ -70,6 +71,7 @@ class FailOn(StrEnum):
 
 @app.command(help=t("检查自评表，复核全部结构化字段", "Check forms and re-score every structured field."))
 def check(
+    ctx: typer.Context,
     paths: Annotated[
         list[Path],
         typer.Argument(
@@ -113,6 +115,7 @@ def check(
     preset: PresetOpt = None,
     mode: ModeOpt = None,
     concurrency: ConcurrencyOpt = None,
+    max_tokens: MaxTokensOpt = None,
     no_cache: NoCacheOpt = False,
 ) -> None:
     from ziping.checks import expand, tune_gc_for_batch
@@ -122,8 +125,10 @@ def check(
     if format is CheckFormat.html and out is None:
         raise fail(say(HTML_NEEDS_OUT))
     checker = make_checker(select, ignore, profile)
-    settings = llm_settings(llm=llm, model=model, base_url=base_url, preset=preset, mode=mode, concurrency=concurrency)
-    reviewer = make_reviewer(settings, checker, use_cache=not no_cache)
+    settings = llm_settings(
+        llm=llm, model=model, base_url=base_url, preset=preset, mode=mode, concurrency=concurrency, max_tokens=max_tokens
+    )
+    reviewer = make_reviewer(ctx, settings, checker, use_cache=not no_cache)
     tune_gc_for_batch()
     if format in (CheckFormat.html, CheckFormat.md):
         counts = _form_reports(checker, paths, format, out, checker.profile.name, lang.value, reviewer, force)

@@ -37,7 +37,7 @@ def ping_command(
     except LLMError as exc:
         raise fail(exc.zh) from None
     usage = result.usage
-    tokens = f"{usage.prompt_tokens}/{usage.completion_tokens}" if usage.prompt_tokens is not None else "未知"
+    tokens = f"{usage.prompt_tokens}/{usage.completion_tokens}" + ("（估算）" if usage.estimated else "")
     typer.echo(
         f"端点可用：{settings.endpoint()}，模型 {settings.model}，结构化方式 {result.mode}，"
         f"耗时 {result.seconds:.2f} 秒，输入/输出 token {tokens}" + ("" if result.echo_ok else "（回答内容与要求不符）")

@@ -11,6 +11,7 @@ import typer
 from ziping.cli.base import (
     BaseUrlOpt,
     ConcurrencyOpt,
+    MaxTokensOpt,
     Exit,
     ForceOpt,
     IgnoreOpt,
@@ -78,6 +79,7 @@ def _open_store(db: Path, lang: str, must_exist: bool = False):
     help=t("按风险排序审核队列，增量检查并导出", "Rank forms by risk into a review queue, checking only what changed.")
 )
 def triage(
+    ctx: typer.Context,
     paths: Annotated[
         list[Path] | None,
         typer.Argument(
@@ -120,6 +122,7 @@ def triage(
     preset: PresetOpt = None,
     mode: ModeOpt = None,
     concurrency: ConcurrencyOpt = None,
+    max_tokens: MaxTokensOpt = None,
     no_cache: NoCacheOpt = False,
     force: ForceOpt = False,
 ) -> None:
@@ -147,7 +150,9 @@ def triage(
         raise fail(words["bad_workers"].format(value=workers))
     since_time = _since(since, lang.value)
     checker = make_checker(select, ignore, profile)
-    settings = llm_settings(llm=llm, model=model, base_url=base_url, preset=preset, mode=mode, concurrency=concurrency)
+    settings = llm_settings(
+        llm=llm, model=model, base_url=base_url, preset=preset, mode=mode, concurrency=concurrency, max_tokens=max_tokens
+    )
     batch = tri.sources(paths)
     if dry_run:
         store = _open_store(db, lang.value) if db.is_file() else None
@@ -157,12 +162,10 @@ def triage(
         return
     from ziping.reports.progress import BarProgress
 
+    reviewer = make_reviewer(ctx, settings, checker, use_cache=not no_cache, show_progress=False)  # triage has its bar
     with _open_store(db, lang.value) as store:
         bar = BarProgress(lang.value)
         try:
-            reviewer = make_reviewer(
-                settings, checker, use_cache=not no_cache, show_progress=False
-            )  # triage has its bar
             stats = tri.run(batch, store, checker, workers, bar, settings, reviewer)
         finally:
             bar.close()
@@ -177,9 +180,14 @@ def triage(
         except OSError as exc:
             raise fail(words["write_failed"].format(path=target, reason=exc.strerror or exc)) from None
         sys.stderr.write(words["written"].format(path=target) + "\n")
+    if reviewer is not None:
+        from ziping.reports.contract import llm_line
+
+        sys.stdout.write(llm_line(reviewer.total, lang.value) + "\n")
     unreadable = sum(1 for row in rows if row.unreadable)
     if unreadable:
         sys.stderr.write(words["unreadable"].format(n=unreadable) + "\n")
+    if unreadable or (reviewer is not None and reviewer.total.incomplete):
         raise typer.Exit(Exit.UNUSABLE)
 
 

@@ -1,33 +1,45 @@
 """The model behind one narrow interface: ask for a pydantic model, get a validated answer or a typed error.
 
-Failures have one owner each, so retries never multiply:
-- transport faults (timeouts, connection errors, 408/409/429 with Retry-After, 5xx): the openai SDK's own
-  retry (`transport_retries`), nowhere else;
-- content faults (invalid JSON, schema violation, empty content): the tenacity loop here, which re-asks
-  with the validation error, at most `reasks` times;
+Every retry happens in one tenacity loop, each kind of failure with its own budget, so they never multiply
+(at most 1 + transport_retries + reasks requests a form, plus one per mode the endpoint rejects):
+- transport faults (a timeout, a refused or dropped connection, 408/409/429/5xx, an answer that is not a
+  chat completion): retried up to `transport_retries` times with backoff and jitter, or after the server's
+  Retry-After when it is within `retry_after_max`. The SDK's own retries are off: they could neither
+  consult the run's circuit breaker nor give up on a Retry-After of 30 s;
+- content faults (invalid JSON, schema violation, empty content): re-asked with the validation error, at
+  most `reasks` times, after one extraction step (llm/unwrap.py) that finds the JSON in what models write;
+- the per-form deadline bounds both, and every request is bounded in total time (`timeout`): httpx's read
+  timeout is per read, which a server trickling one byte at a time never trips;
 - a mode the endpoint rejects: the next mode, remembered for the rest of the run. Rejections come as a 400
   or 422 naming the mode, or as a 5xx naming response_format (llama-cpp-python's server answers 500 to
-  json_schema; the SDK retries that 5xx first, so the fallback costs `transport_retries` extra requests
-  once per run); the last mode rejected is a configuration error, not a transport fault;
-- configuration faults (401, 403, 404, other 400s): never retried, one typed error.
+  json_schema); the last mode rejected is a configuration error;
+- configuration faults (401, 403, 404, an exhausted quota) and other 400s: never retried, one typed error;
+  all but the 400s open the run's circuit breaker (llm/breaker.py), so the remaining forms are skipped at once.
 """
 
 from __future__ import annotations
 
+import email.utils
 import json
+import random
 import re
 import time
+from collections import Counter
 from dataclasses import dataclass, field
 from typing import Any, Generic, TypeVar
 
 from pydantic import BaseModel, ValidationError
 
+from ziping.llm.breaker import CircuitBreaker
+from ziping.llm.reasons import BreakerOpen, LLMError, Reason, redact
 from ziping.llm.schemas import strict_schema
 from ziping.llm.settings import LLMSettings
+from ziping.llm.unwrap import answer_json
+from ziping.llm.usage import Usage
+
+__all__ = ["Answer", "BreakerOpen", "LLMError", "StructuredClient", "Usage"]
 
 T = TypeVar("T", bound=BaseModel)
-THINK = re.compile(r"<think>.*?</think>", re.S)
-FENCE = re.compile(r"^```(?:json)?\s*(.*?)\s*```$", re.S)
 # How providers word "this structured-output mode is not supported" in a 400.
 MODE_UNSUPPORTED = re.compile(
     r"response_format|json_schema|json_object|tool|function|not support|unsupported|unrecogni[sz]ed|invalid.*type",
@@ -35,25 +47,18 @@ MODE_UNSUPPORTED = re.compile(
 )
 # A 5xx is a mode rejection only when it names the request's response_format (a generic 500 is a fault).
 MODE_UNSUPPORTED_5XX = re.compile(r"response_format|json_schema", re.I)
-
-
-class LLMError(Exception):
-    """A failure the run reports once, in Chinese and English, never carrying the API key."""
-
-    def __init__(self, kind: str, zh: str, en: str):
-        super().__init__(en)
-        self.kind = kind  # auth | not_found | bad_request | transport | content | refusal | truncated
-        self.zh = zh
-        self.en = en
-
-    @property
-    def per_run(self) -> bool:
-        """Configuration errors repeat for every form: report them once per run."""
-        return self.kind in ("auth", "not_found", "bad_request")
+CONNECT_TIMEOUT = 10.0  # seconds to open a connection; a request's whole time is `timeout`
+# Backoff between transport retries: 0.5 s doubling to at most 8 s, less up to 25% jitter (the SDK's curve).
+BACKOFF_FIRST, BACKOFF_MAX = 0.5, 8.0
+GATEWAY_NO_ANSWER = (502, 504)  # a gateway saying the model behind it did not answer
+# A 429 that is not a rate but an exhausted account (OpenAI's insufficient_quota, DashScope's Arrearage,
+# 余额/额度 in Chinese providers' messages): waiting does not help, every request of the run would meet it.
+QUOTA = re.compile(r"quota|arrearage|balance|余额|额度|欠费", re.I)
+TAGS = re.compile(r"<[^>]*>")
 
 
 class _ContentError(Exception):
-    """An answer that is not the requested JSON; the tenacity loop re-asks."""
+    """An answer that is not the requested JSON; the loop re-asks."""
 
     def __init__(self, feedback: str, content: str):
         super().__init__(feedback)
@@ -61,48 +66,46 @@ class _ContentError(Exception):
         self.content = content
 
 
-@dataclass(slots=True)
-class Usage:
-    """Tokens over every attempt; None when the endpoint did not say (unknown is not zero)."""
+class _TransportFault(Exception):
+    """A request that may succeed when sent again; the loop retries it."""
 
-    prompt_tokens: int | None = 0
-    completion_tokens: int | None = 0
-    calls: int = 0
-    seconds: list[float] = field(default_factory=list)  # each answered call, request to response
+    def __init__(self, code: str, retry_after: float | None = None, **params: Any):
+        super().__init__(code)
+        self.code = code
+        self.retry_after = retry_after
+        self.params = params
 
-    def add(self, usage: Any, seconds: float = 0.0) -> None:
-        self.calls += 1
-        self.seconds.append(seconds)
-        prompt = getattr(usage, "prompt_tokens", None) if usage is not None else None
-        completion = getattr(usage, "completion_tokens", None) if usage is not None else None
-        self.prompt_tokens = None if prompt is None or self.prompt_tokens is None else self.prompt_tokens + prompt
-        self.completion_tokens = (
-            None if completion is None or self.completion_tokens is None else self.completion_tokens + completion
-        )
+    def reason(self, retries: int) -> Reason:
+        params = dict(self.params)
+        if self.code in ("throttled", "server_error"):
+            params["retries"] = retries
+        return Reason.of(self.code, **params)
 
 
 @dataclass(slots=True)
 class Answer(Generic[T]):
     value: T
     mode: str
-    attempts: int
+    attempts: int  # questions asked: 1 + re-asks (transport retries resend the same question)
     usage: Usage = field(default_factory=Usage)
 
 
 class StructuredClient:
     """Asks an OpenAI-compatible endpoint for answers that validate against a pydantic model."""
 
-    def __init__(self, settings: LLMSettings, *, http_client: Any = None):
-        from openai import AsyncOpenAI
+    def __init__(self, settings: LLMSettings, *, http_client: Any = None, breaker: CircuitBreaker | None = None):
+        from openai import AsyncOpenAI, Timeout
 
         self.settings = settings
+        self.breaker = breaker or CircuitBreaker(settings.retry_after_max, settings.breaker_failures)
         self._modes = list(settings.modes())
         key = settings.api_key.get_secret_value() if settings.api_key else "not-needed"  # local servers take any
+        self._secrets = (key,)
         self._openai = AsyncOpenAI(
             api_key=key,
             base_url=settings.endpoint(),
-            timeout=settings.timeout,
-            max_retries=settings.transport_retries,
+            timeout=Timeout(settings.timeout, connect=min(CONNECT_TIMEOUT, settings.timeout)),
+            max_retries=0,  # retries are this module's loop (see the docstring)
             http_client=http_client,
         )
         preset = settings.resolved_preset()
@@ -117,38 +120,72 @@ class StructuredClient:
     async def close(self) -> None:
         await self._openai.close()
 
-    async def ask(self, messages: list[dict[str, str]], answer: type[T], name: str) -> Answer[T]:
-        """One validated answer; raises LLMError when it cannot be had."""
-        from tenacity import AsyncRetrying, retry_if_exception_type, stop_after_attempt, stop_after_delay
+    def redact(self, text: str) -> str:
+        """What a server or an exception says, without the API key or any bearer token."""
+        return redact(text, self._secrets)
 
-        usage = Usage()
+    async def ask(
+        self, messages: list[dict[str, str]], answer: type[T], name: str, usage: Usage | None = None
+    ) -> Answer[T]:
+        """One validated answer; raises LLMError (BreakerOpen when the run has stopped) when it cannot be had.
+
+        `usage` collects every request and its tokens, those of a failed ask too."""
+        from tenacity import AsyncRetrying, retry_if_exception_type, stop_any, stop_before_delay
+
+        settings = self.settings
+        usage = usage if usage is not None else Usage()
+        started = time.monotonic()
+        failures: Counter[str] = Counter()
+        last: Reason | None = None  # why the latest attempt failed
         conversation = list(messages)
-        attempts = 0
-        max_tokens = self.settings.max_tokens
-        last: _ContentError | None = None
+
+        def budget_spent(state: Any) -> bool:
+            return spent(state.outcome.exception())
+
+        def spent(exc: BaseException | None) -> bool:
+            if isinstance(exc, _ContentError):
+                return failures["content"] > settings.reasks
+            return failures["transport"] > settings.transport_retries
+
+        def wait(state: Any) -> float:
+            exc = state.outcome.exception()
+            if not isinstance(exc, _TransportFault):
+                return 0.0  # a re-ask goes at once
+            if exc.retry_after is not None:
+                return exc.retry_after
+            backoff = min(BACKOFF_MAX, BACKOFF_FIRST * 2 ** (failures["transport"] - 1))
+            return backoff * (1 - 0.25 * random.random())
+
         try:
             async for attempt in AsyncRetrying(
-                # Re-asks stop at their count or at the form's deadline, whichever comes first.
-                stop=stop_after_attempt(self.settings.reasks + 1) | stop_after_delay(self.settings.deadline),
-                retry=retry_if_exception_type(_ContentError),
+                stop=stop_any(budget_spent, stop_before_delay(settings.deadline)),
+                wait=wait,
+                retry=retry_if_exception_type((_ContentError, _TransportFault)),
                 reraise=True,
             ):
                 with attempt:
-                    attempts += 1
-                    if last is not None:
-                        conversation = [*conversation, *self._reask(last)]
                     try:
-                        value = await self._attempt(conversation, answer, name, usage, max_tokens)
+                        await self.breaker.ready()
+                    except BreakerOpen:
+                        if last is None:
+                            raise
+                        # This form was answered and would be asked again: it failed for its own reason.
+                        raise LLMError(last) from None
+                    try:
+                        value = await self._attempt(conversation, answer, name, usage, started)
                     except _ContentError as exc:
-                        last = exc
+                        failures["content"] += 1
+                        last = Reason.of("content", attempts=failures["content"], feedback=exc.feedback)
+                        conversation = [*conversation, *self._reask(exc)]
                         raise
-                    return Answer(value, self.mode, attempts, usage)
-        except _ContentError as exc:
-            raise LLMError(
-                "content",
-                f"模型连续 {attempts} 次未给出符合格式的回答（最后一次：{exc.feedback}）",
-                f"no valid answer after {attempts} attempts (last: {exc.feedback})",
-            ) from None
+                    except _TransportFault as exc:
+                        failures["transport"] += 1
+                        last = exc.reason(failures["transport"] - 1)
+                        raise
+                    return Answer(value, self.mode, failures["content"] + 1, usage)
+        except (_ContentError, _TransportFault) as exc:
+            # The loop stopped at the failure's budget (the last failure says why) or at the deadline.
+            raise LLMError(last if spent(exc) and last else Reason.of("deadline", seconds=settings.deadline)) from None
         raise AssertionError("unreachable")  # pragma: no cover
 
     def _reask(self, error: _ContentError) -> list[dict[str, str]]:
@@ -161,15 +198,24 @@ class StructuredClient:
         ]
 
     async def _attempt(
-        self, conversation: list[dict[str, str]], answer: type[T], name: str, usage: Usage, max_tokens: int
+        self, conversation: list[dict[str, str]], answer: type[T], name: str, usage: Usage, started: float
     ) -> T:
+        settings = self.settings
         while True:
             mode = self.mode
+            left = settings.deadline - (time.monotonic() - started)
+            if left <= 0:
+                raise LLMError(Reason.of("deadline", seconds=settings.deadline))
+            seconds = min(settings.timeout, left)
+            request = self._request(conversation, answer, name, mode)
+            usage.sent()
             start = time.perf_counter()
             try:
-                response = await self._openai.chat.completions.create(
-                    **self._request(conversation, answer, name, mode, max_tokens)
-                )
+                response = await self.breaker.bounded(lambda: self._openai.chat.completions.create(**request), seconds)
+            except BreakerOpen:
+                raise
+            except TimeoutError:
+                raise self._unanswered("timeout", seconds=seconds) from None
             except Exception as exc:  # noqa: BLE001 -- mapped to a typed error below
                 if self._mode_rejected(exc):
                     if mode != self.mode:
@@ -177,20 +223,21 @@ class StructuredClient:
                     if len(self._modes) > 1:
                         self._modes.pop(0)  # remembered for the rest of the run
                         continue
-                    raise self._rejected(exc, mode) from None
+                    raise self._stop(self._rejected(exc, mode)) from None
                 raise self._typed(exc) from None
-            usage.add(getattr(response, "usage", None), time.perf_counter() - start)
-            return self._parse(response, answer, mode)
+            message, finish = self._message(response)
+            self.breaker.answered()
+            content = self._content(message, mode)
+            usage.answered(getattr(response, "usage", None), time.perf_counter() - start, request["messages"], content)
+            return self._parse(message, finish, content, answer)
 
-    def _request(
-        self, conversation: list[dict[str, str]], answer: type[T], name: str, mode: str, max_tokens: int
-    ) -> dict[str, Any]:
+    def _request(self, conversation: list[dict[str, str]], answer: type[T], name: str, mode: str) -> dict[str, Any]:
         schema = strict_schema(answer)
         request: dict[str, Any] = {
             "model": self.settings.model or "default",
             "messages": conversation,
             "temperature": 0,
-            "max_tokens": max_tokens,
+            "max_tokens": self.settings.max_tokens,
         }
         if mode == "json_schema":
             request["response_format"] = {
@@ -227,39 +274,53 @@ class StructuredClient:
             return bool(MODE_UNSUPPORTED.search(str(exc)))
         return exc.status_code >= 500 and bool(MODE_UNSUPPORTED_5XX.search(str(exc)))
 
-    def _rejected(self, exc: Exception, mode: str) -> LLMError:
-        """The endpoint refused the only mode left: a setting to change, reported once per run."""
+    def _rejected(self, exc: Exception, mode: str) -> Reason:
+        """The endpoint refused the only mode left: a setting to change, for the whole run."""
         status = getattr(exc, "status_code", None)
-        return LLMError(
-            "bad_request",
-            f"端点不接受结构化输出方式 {mode}（HTTP {status}）：{_brief(exc)}；请用 --preset 或 --mode 选择端点支持的方式",
-            f"the endpoint does not accept the {mode} mode (HTTP {status}): {_brief(exc)}; choose --preset or --mode",
-        )
+        return Reason.of("mode_rejected", mode=mode, status=status, detail=self._brief(exc))
 
-    def _parse(self, response: Any, answer: type[T], mode: str) -> T:
-        choice = response.choices[0] if response.choices else None
-        if choice is None:
+    def _stop(self, reason: Reason) -> LLMError:
+        """A failure every request of the run would meet: open the breaker, fail this form."""
+        self.breaker.open(reason)
+        return LLMError(reason)
+
+    def _unanswered(self, code: str, **params: Any) -> _TransportFault:
+        fault = _TransportFault(code, **params)
+        self.breaker.unanswered(fault.reason(0))
+        return fault
+
+    def _message(self, response: Any) -> tuple[Any, str | None]:
+        """The first choice's message and finish reason; anything that is not a chat completion is a fault."""
+        choices = None if isinstance(response, str | bytes | list | dict) else getattr(response, "choices", None)
+        if isinstance(choices, list) and not choices:
             raise _ContentError("回答中没有内容", "")
-        finish = choice.finish_reason
-        message = choice.message
-        if finish == "length":
-            raise LLMError(
-                "truncated",
-                f"回答被截断（已达 max_tokens={self.settings.max_tokens}）；请调高 max_tokens",
-                f"the answer was truncated at max_tokens={self.settings.max_tokens}; raise it",
-            )
-        if finish in ("content_filter", "sensitive") or getattr(message, "refusal", None):
-            raise LLMError("refusal", "模型拒绝回答或内容被过滤", "the model refused or the content was filtered")
+        message = getattr(choices[0], "message", None) if isinstance(choices, list) else None
+        if message is None:
+            kind, snippet = _describe(response)
+            raise self._unanswered("not_completion", what=Reason.of(f"answer_{kind}"), detail=self.redact(snippet))
+        return message, getattr(choices[0], "finish_reason", None)
+
+    def _content(self, message: Any, mode: str) -> str:
+        """The answer's text: a tool call's arguments, else content, else the reasoning when content is empty."""
         if mode == "tools":
             calls = getattr(message, "tool_calls", None) or []
-            content = calls[0].function.arguments if calls else (message.content or "")
-        else:
-            content = message.content or ""
-        content = FENCE.sub(r"\1", THINK.sub("", content).strip()).strip()
-        if not content:
+            if calls:
+                return calls[0].function.arguments or ""
+        content = message.content or ""
+        if not answer_json(content):
+            content = getattr(message, "reasoning_content", None) or content
+        return content
+
+    def _parse(self, message: Any, finish: str | None, content: str, answer: type[T]) -> T:
+        if finish == "length":
+            raise LLMError(Reason.of("truncated", max_tokens=self.settings.max_tokens))
+        if finish in ("content_filter", "sensitive") or getattr(message, "refusal", None):
+            raise LLMError(Reason.of("refusal"))
+        text = answer_json(content)
+        if not text:
             raise _ContentError("回答为空", content)
         try:
-            data = json.loads(content)
+            data = json.loads(text)
         except json.JSONDecodeError as exc:
             raise _ContentError(f"不是有效的 JSON（{exc.msg}，第{exc.pos}个字符）", content) from None
         try:
@@ -268,43 +329,79 @@ class StructuredClient:
             problems = "；".join(f"{'.'.join(map(str, e['loc'])) or '根'}：{e['msg']}" for e in exc.errors()[:5])
             raise _ContentError(f"不符合 JSON Schema（{problems}）", content) from None
 
-    def _typed(self, exc: Exception) -> LLMError:
+    def _typed(self, exc: Exception) -> Exception:
+        """A request's exception as a retryable fault or a final typed error."""
         import openai
 
-        status = getattr(exc, "status_code", None)
-        if isinstance(exc, (openai.AuthenticationError, openai.PermissionDeniedError)):
-            return LLMError(
-                "auth",
-                f"大模型端点拒绝了 API 密钥（HTTP {status}）：请检查 OPENAI_API_KEY",
-                f"the endpoint refused the API key (HTTP {status}): check OPENAI_API_KEY",
-            )
-        if isinstance(exc, openai.NotFoundError):
-            return LLMError(
-                "not_found",
-                f"端点上找不到模型“{self.settings.model}”或接口地址有误（HTTP 404）：请检查 ZIPING_MODEL 和 OPENAI_BASE_URL",
-                f"model “{self.settings.model}” or the endpoint path not found (HTTP 404)",
-            )
-        if isinstance(exc, openai.BadRequestError):
-            return LLMError("bad_request", f"端点拒绝了请求（HTTP 400）：{_brief(exc)}", f"HTTP 400: {_brief(exc)}")
         if isinstance(exc, openai.APITimeoutError):
-            return LLMError("transport", "请求大模型端点超时（已重试）", "the endpoint timed out (after retries)")
+            return self._unanswered("timeout", seconds=self.settings.timeout)
         if isinstance(exc, openai.APIConnectionError):
-            return LLMError(
-                "transport", "无法连接大模型端点（已重试）", "cannot connect to the endpoint (after retries)"
-            )
+            cause = exc.__cause__ or exc
+            return self._unanswered("connection", detail=type(cause).__name__)
         if isinstance(exc, openai.APIStatusError):
-            return LLMError(
-                "transport",
-                f"大模型端点出错（HTTP {status}，已重试）",
-                f"the endpoint failed (HTTP {status}, after retries)",
-            )
-        return LLMError("transport", f"调用大模型失败：{type(exc).__name__}", f"LLM call failed: {type(exc).__name__}")
+            status = exc.status_code
+            if status in (401, 403):
+                return self._stop(Reason.of("auth", status=status))
+            if status == 404:
+                return self._stop(Reason.of("not_found", model=self.settings.model))
+            if status == 402 or (status == 429 and QUOTA.search(self._brief(exc))):
+                return self._stop(Reason.of("quota", status=status, detail=self._brief(exc)))
+            if status in (408, 409, 429) or status >= 500:
+                return self._retryable_status(status, retry_after(exc.response.headers))
+            return LLMError(Reason.of("bad_request", status=status, detail=self._brief(exc)))
+        if isinstance(exc, ValueError):  # a JSON content type whose body is not JSON
+            return self._unanswered("not_completion", what=Reason.of("answer_text"), detail="")
+        return exc  # a defect of ours: the form records it as an internal error
+
+    def _retryable_status(self, status: int, wait: float | None) -> Exception:
+        stopped = self.breaker.retry_after(status, wait) if wait is not None else None
+        if stopped is not None:
+            return LLMError(stopped)
+        if status in GATEWAY_NO_ANSWER:
+            fault = self._unanswered("server_error", status=status)
+            fault.retry_after = wait
+            return fault
+        return _TransportFault("throttled" if status == 429 else "server_error", wait, status=status)
+
+    def _brief(self, exc: Exception) -> str:
+        """What the server said, short, with the API key and any bearer token scrubbed."""
+        body = getattr(exc, "body", None)
+        text = str(exc)
+        if isinstance(body, dict):
+            error = body.get("error")
+            message = body.get("message") or (error.get("message") if isinstance(error, dict) else None)
+            if message:
+                text = str(message)
+        return self.redact(text)[:200]
 
 
-def _brief(exc: Exception) -> str:
-    body = getattr(exc, "body", None)
-    if isinstance(body, dict):
-        message = body.get("message") or (body.get("error") or {}).get("message")
-        if message:
-            return str(message)[:200]
-    return str(exc)[:200]
+def retry_after(headers: Any) -> float | None:
+    """Seconds a response asks to wait (retry-after-ms, retry-after in seconds or as an HTTP date), or None."""
+    for header, divisor in (("retry-after-ms", 1000), ("retry-after", 1)):
+        value = headers.get(header) if headers is not None else None
+        if value is None:
+            continue
+        try:
+            return max(0.0, float(value) / divisor)
+        except ValueError:
+            pass
+        try:
+            return max(0.0, email.utils.parsedate_to_datetime(value).timestamp() - time.time())
+        except (TypeError, ValueError, OverflowError):
+            continue
+    return None
+
+
+def _describe(response: Any) -> tuple[str, str]:
+    """What an answer that is not a chat completion was: html, text or json, with its first words."""
+    if isinstance(response, bytes):
+        response = response.decode("utf-8", "replace")
+    if isinstance(response, str):
+        kind = "html" if response.lstrip().startswith("<") else "text"
+        words = " ".join(TAGS.sub(" ", response).split())
+        return kind, words[:80]
+    try:
+        shown = json.dumps(response if isinstance(response, list | dict) else response.model_dump(exclude_none=True))
+    except Exception:  # noqa: BLE001 -- only a description
+        shown = type(response).__name__
+    return "json", shown[:80]

@@ -15,7 +15,7 @@ from pathlib import Path
 
 from ziping.checks import Checker, FormResult
 from ziping.llm.cache import AnswerCache
-from ziping.llm.review import normalise
+from ziping.llm.textfold import folded
 from ziping.llm.run import LLMRun, review_forms
 from ziping.llm.settings import LLMSettings
 
@@ -73,7 +73,7 @@ def _matches(result: FormResult, k: int, expected: Expected) -> bool:
     finding = result.findings[k]
     if finding.code != expected.code:
         return False
-    quote, want = normalise(finding.quote or ""), normalise(expected.quote)
+    quote, want = folded(finding.quote or ""), folded(expected.quote)
     if quote and want and (quote in want or want in quote):
         return True
     if expected.indicator and finding.field.startswith("indicators["):

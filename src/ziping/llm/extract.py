@@ -12,14 +12,14 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from ziping.llm.client import StructuredClient
-from ziping.llm.prompts import load_prompt
+from ziping.llm.prompts import boundary, load_prompt, unforgeable
 from ziping.llm.schemas import Strict
 from ziping.llm.settings import LLMSettings
 
 if TYPE_CHECKING:
     from ziping.readers import ReadResult
 
-DELIMITERS = re.compile(r"<<<\s*原文(?:结束)?\s*>>>")
+SOURCE_DELIMITER = "原文"  # the word of prompts/extract.md's delimiters, as `unforgeable` finds forgeries
 NUMBER = re.compile(r"\d+(?:\.\d+)?")
 MAX_CHARS = 60_000  # one request; a longer text is refused rather than cut silently
 
@@ -130,7 +130,8 @@ def extract(text: str, source: str, settings: LLMSettings) -> list[dict[str, Any
     if len(text) > MAX_CHARS:
         raise ExtractionError(f"文本过长（{len(text)} 字），超过一次提取的上限 {MAX_CHARS} 字")
     prompt = load_prompt("extract")
-    body = prompt.render(text=DELIMITERS.sub("", text))
+    sent = unforgeable(text, SOURCE_DELIMITER)
+    body = prompt.render(text=sent, boundary=boundary(sent))
     messages = [{"role": "system", "content": "你是严谨的数据录入员。只输出 JSON。"}, {"role": "user", "content": body}]
 
     async def run() -> Extraction:

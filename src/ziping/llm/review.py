@@ -8,72 +8,114 @@ must quote the form verbatim and name an indicator that exists.
 from __future__ import annotations
 
 import re
-import unicodedata
 from collections import Counter
 from dataclasses import dataclass, field
 
 from ziping.findings import Finding
+from ziping.llm.prompts import boundary, unforgeable
 from ziping.llm.schemas import FormReview, ModelFinding
-from ziping.model import Form, Location
+from ziping.llm.textfold import Folded, fold, folded
+from ziping.model import Form, Location, NumberField, TextField
 from ziping.rules import REGISTRY
-from ziping.rules.common import fmt, shown
+from ziping.rules.common import fmt
 from ziping.scoring import FormFigures
 
 CONTEXT_CHARS = 2000
-DELIMITERS = re.compile(r"<<<\s*表格数据(?:结束)?\s*>>>")
-SPACES = re.compile(r"\s+")
+FORM_DELIMITER = "表格[数數][据據]"  # the word of prompts/review.md's delimiters, as `unforgeable` finds forgeries
 # An LLM finding that says what a rule already said is merged into the rule's finding.
 DUPLICATES = {"ZP601": {"ZP501", "ZP502"}, "ZP602": {"ZP502", "ZP401"}, "ZP604": {"ZP402"}}
-
-
-def normalise(text: str) -> str:
-    """What quote matching compares: full-/half-width folded, all whitespace removed."""
-    return SPACES.sub("", unicodedata.normalize("NFKC", text))
 
 
 def indicator_id(k: int) -> str:
     return f"I{k + 1}"
 
 
-def form_text(form: Form) -> str:
-    """Every raw text of the form, as quotes are checked against it."""
-    parts = [form.goals.expected, form.goals.actual]
-    for ind in form.indicators:
-        parts += [ind.name, ind.target, ind.actual, ind.weight, ind.score, ind.note]
-    header = form.header
-    parts += [header.project_name, header.implementing_unit]
-    funds = form.funds
-    for row in (funds.total, funds.fiscal, funds.carryover, funds.other):
-        if row is not None:
-            parts += [row.initial_budget, row.budget, row.executed]
-    parts += [funds.execution_rate, funds.execution_score, form.total.weight, form.total.score]
-    return "\n".join(p.raw for p in parts if p is not None)
+@dataclass(frozen=True, slots=True)
+class FormBlock:
+    """The form's text exactly as the model receives it, the boundary of its delimiters, and where in the
+    text the form's own values are (the rest is ziping's labels, which no quote may consist of alone)."""
+
+    text: str
+    boundary: str
+    values: tuple[tuple[int, int], ...]
+
+    def value_at(self, start: int, end: int) -> bool:
+        """Whether the span holds any of the form's own text."""
+        return any(a < end and start < b for a, b in self.values)
 
 
-def render_form(form: Form, fig: FormFigures) -> str:
+class _Writer:
+    """Builds the block from ziping's labels and the form's values, each value made unforgeable."""
+
+    def __init__(self) -> None:
+        self.parts: list[str] = []
+        self.values: list[tuple[int, int]] = []
+        self.at = 0
+
+    def label(self, text: str) -> None:
+        self.parts.append(text)
+        self.at += len(text)
+
+    def value(self, field: TextField | NumberField | str | None) -> None:
+        raw = field if isinstance(field, str) else field.raw if field is not None else None
+        if not raw:
+            self.label("—")
+            return
+        text = unforgeable(raw, FORM_DELIMITER)
+        self.values.append((self.at, self.at + len(text)))
+        self.label(text)
+
+
+def form_block(form: Form) -> FormBlock:
     """The form as the model reads it: a compact table, Chinese kept as it is."""
     header, funds, total = form.header, form.funds, form.funds.total
-    lines = [
-        f"项目：{form.title}（编码 {shown(header.project_code)}），{shown(header.year)}年度，实施单位：{shown(header.implementing_unit)}",
-        f"资金（{funds.unit}）：全年预算数 {shown(total.budget) if total else '—'}；全年执行数 "
-        f"{shown(total.executed) if total else '—'}；填报执行率 {shown(funds.execution_rate)}；"
-        f"填报得分 {shown(funds.execution_score)}",
-        f"预期目标：{shown(form.goals.expected)}",
-        f"实际完成情况：{shown(form.goals.actual)}",
-        "绩效指标（编号 | 一级/二级 | 三级指标 | 指标值 | 实际完成值 | 分值 | 得分 | 偏差原因分析及改进措施）：",
-    ]
+    w = _Writer()
+    w.label("项目：")
+    w.value(header.project_name or "（未命名项目）")
+    w.label("（编码 ")
+    w.value(header.project_code)
+    w.label("），")
+    w.value(header.year)
+    w.label("年度，实施单位：")
+    w.value(header.implementing_unit)
+    w.label(f"\n资金（{funds.unit}）：全年预算数 ")
+    w.value(total.budget if total else None)
+    w.label("；全年执行数 ")
+    w.value(total.executed if total else None)
+    w.label("；填报执行率 ")
+    w.value(funds.execution_rate)
+    w.label("；填报得分 ")
+    w.value(funds.execution_score)
+    w.label("\n预期目标：")
+    w.value(form.goals.expected)
+    w.label("\n实际完成情况：")
+    w.value(form.goals.actual)
+    w.label("\n绩效指标（编号 | 一级/二级 | 三级指标 | 指标值 | 实际完成值 | 分值 | 得分 | 偏差原因分析及改进措施）：")
     for k, ind in enumerate(form.indicators):
-        lines.append(
-            f"{indicator_id(k)} | {ind.level1}/{ind.level2} | {ind.label} | {shown(ind.target)} | {shown(ind.actual)} | "
-            f"{shown(ind.weight)} | {shown(ind.score)} | {shown(ind.note)}"
-        )
-    lines.append(f"总分：分值 {shown(form.total.weight)}，得分 {shown(form.total.score)}")
+        w.label(f"\n{indicator_id(k)} | ")
+        w.value(ind.level1)
+        w.label("/")
+        w.value(ind.level2)
+        for part in (ind.label, ind.target, ind.actual, ind.weight, ind.score, ind.note):
+            w.label(" | ")
+            w.value(part)
+    w.label("\n总分：分值 ")
+    w.value(form.total.weight)
+    w.label("，得分 ")
+    w.value(form.total.score)
     if form.context:
         # A Word report's narrative around the tables: background only, cut so it never crowds out the form.
-        narrative = form.context if len(form.context) <= CONTEXT_CHARS else form.context[:CONTEXT_CHARS] + "…"
-        lines.append(f"表外文字（自评报告叙述，仅供参考，不是表中字段）：{narrative}")
-    # The form is data between delimiters: it must not be able to close them itself.
-    return DELIMITERS.sub("", "\n".join(lines))
+        w.label("\n表外文字（自评报告叙述，仅供参考，不是表中字段）：")
+        w.value(form.context[:CONTEXT_CHARS])
+        if len(form.context) > CONTEXT_CHARS:
+            w.label("…")
+    text = "".join(w.parts)
+    return FormBlock(text, boundary(text), tuple(w.values))
+
+
+def render_form(form: Form) -> str:
+    """The form's text as the model receives it."""
+    return form_block(form).text
 
 
 def render_facts(form: Form, fig: FormFigures, findings: list[Finding]) -> str:
@@ -100,38 +142,44 @@ class Grounding:
 def ground(
     review: FormReview,
     form: Form,
+    sent: FormBlock,
     deterministic: list[Finding],
     model: str,
     prompt_version: str,
     selected: frozenset[str] | None = None,
 ) -> Grounding:
-    """Keep the model's findings that quote the form and name real indicators; drop and count the rest."""
+    """Keep the model's findings that quote the text it was sent (categories, names, code, year, notes,
+    narratives, not ziping's labels alone) and name real indicators; drop and count the rest. A kept
+    finding's quote is the form's own words at the place it matched."""
     out = Grounding()
-    haystack = normalise(form_text(form))
+    haystack = fold(sent.text) if review.findings else Folded("", [])
     fired = {(f.code, _indicator_of(f.field)) for f in deterministic}
     seen: set[tuple[str, str, str]] = set()
     for item in review.findings:
-        reason = _reject(item, form, haystack, fired, seen, selected)
+        quote = folded(item.quote)
+        spans = [span for span in haystack.spans(quote) if sent.value_at(*span)]
+        reason = _reject(item, quote, bool(spans), form, fired, seen, selected)
         if reason:
             out.dropped[reason] += 1
             continue
-        seen.add((item.code, item.indicator_id, normalise(item.quote)))
-        out.kept.append(_finding(item, form, model, prompt_version))
+        seen.add((item.code, item.indicator_id, quote))
+        start, end = spans[0]
+        out.kept.append(_finding(item, sent.text[start:end], form, model, prompt_version))
     return out
 
 
 def _reject(
     item: ModelFinding,
+    quote: str,
+    found: bool,
     form: Form,
-    haystack: str,
     fired: set[tuple[str, int | None]],
     seen: set[tuple[str, str, str]],
     selected: frozenset[str] | None,
 ) -> str | None:
     if selected is not None and item.code not in selected:
         return "not_selected"
-    quote = normalise(item.quote)
-    if not quote or quote not in haystack:
+    if not quote or not found:
         return "quote_not_found"
     index = _index(item.indicator_id, form)
     if item.indicator_id and index is None:
@@ -155,7 +203,7 @@ def _indicator_of(field_path: str) -> int | None:
     return int(m.group(1)) if m else None
 
 
-def _finding(item: ModelFinding, form: Form, model: str, prompt_version: str) -> Finding:
+def _finding(item: ModelFinding, quote: str, form: Form, model: str, prompt_version: str) -> Finding:
     rule = REGISTRY[item.code]
     k = _index(item.indicator_id, form)
     if k is not None:
@@ -167,10 +215,10 @@ def _finding(item: ModelFinding, form: Form, model: str, prompt_version: str) ->
         severity=rule.severity,
         field=field_path,
         location=location if isinstance(location, Location) else None,
-        params={"reasoning": item.reasoning, "quote": item.quote},
+        params={"reasoning": item.reasoning, "quote": quote},
         origin="llm",
         confidence=rule.confidence,
-        quote=item.quote,
+        quote=quote,
         model=model,
         prompt_version=prompt_version,
     )

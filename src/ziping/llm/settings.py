@@ -32,12 +32,17 @@ class LLMSettings(BaseSettings):
     model: str | None = None
     preset: str | None = None
     mode: str | None = None  # one of MODES; None: the preset's order
-    timeout: float = 60.0  # seconds per request
-    transport_retries: int = 2  # the SDK's own retries: timeouts, connection errors, 408/409/429/5xx
-    reasks: int = 2  # re-asks after invalid JSON, a schema violation or empty content
-    concurrency: int = 8
-    max_tokens: int = 2000
-    deadline: float = 300.0  # seconds for one form, re-asks included
+    # Seconds one request may take in total, however slowly the answer trickles in (also the read timeout).
+    timeout: float = Field(default=60.0, gt=0)
+    transport_retries: int = Field(default=2, ge=0)  # after timeouts, connection errors, 408/409/429/5xx
+    reasks: int = Field(default=2, ge=0)  # re-asks after invalid JSON, a schema violation or empty content
+    concurrency: int = Field(default=8, ge=1)  # requests in flight for the whole run
+    max_tokens: int = Field(default=2000, ge=1)
+    deadline: float = Field(default=300.0, gt=0)  # seconds for one form, retries and re-asks included
+    # The run's circuit breaker (llm/breaker.py): a longer Retry-After stops the run instead of holding it,
+    # and this many requests in a row without an answer stop it too.
+    retry_after_max: float = Field(default=10.0, ge=0)
+    breaker_failures: int = Field(default=3, ge=1)
 
     @field_validator("preset")
     @classmethod

@@ -10,6 +10,7 @@ from typing import IO, TYPE_CHECKING, Any
 from ziping import __version__
 from ziping.checks import FileResult, FormResult, tally
 from ziping.findings import Finding
+from ziping.llm.reasons import status_text
 from ziping.model import SCHEMA_VERSION
 from ziping.rules import REGISTRY
 from ziping.scoring import num
@@ -24,28 +25,37 @@ LLM_SKIPPED = {
 }
 
 
+LLM_NOTHING = {"zh": "大模型检查：这次运行没有需要检查的表", "en": "LLM checks: no form to review in this run"}
+
+
 def llm_line(run: LLMRun | None, lang: str = "zh") -> str:
-    """One line on what the LLM layer did in this run."""
+    """One line on what the LLM layer did in this run: counts, cost, and why forms were not reviewed."""
     if run is None:
         return LLM_SKIPPED[lang]
-    tokens = f"{run.prompt_tokens if run.prompt_tokens is not None else '未知'}/{run.completion_tokens if run.completion_tokens is not None else '未知'}"
+    if not run.forms:
+        return LLM_NOTHING[lang]
+    usage = run.usage
     dropped = sum(run.dropped.values())
     calls = run.call_seconds
     mean = f"{sum(calls) / len(calls):.1f}" if calls else "—"
+    reason = run.reason(lang)
     if lang == "en":
+        tokens = f"{usage.prompt_tokens}/{usage.completion_tokens}" + (" (estimated)" if usage.estimated else "")
         line = (
-            f"LLM checks ({run.model}, {run.mode or '—'}): {run.status}; {run.reviewed}/{run.forms} forms, "
-            f"{run.calls} calls, {run.cache_hits} from cache, tokens in/out {tokens}, {run.kept} findings kept, {dropped} dropped, "
-            f"{run.seconds:.1f} s (mean {mean} s a call)"
+            f"LLM checks ({run.model}, {run.mode or '—'}): {run.status}; {run.reviewed}/{run.forms} forms reviewed, "
+            f"{run.cache_hits} from cache, {run.failed} failed, {run.skipped} skipped; {run.calls} requests, "
+            f"tokens in/out {tokens}, {run.kept} findings kept, {dropped} dropped, {run.seconds:.1f} s (mean {mean} s a call)"
         )
-        return line + (f" — {run.reason_en}" if run.reason_en else "")
+        return line + (f" — {reason}" if reason else "")
     status = {"ok": "完成", "partial": "部分完成", "failed": "失败"}.get(run.status, run.status)
+    tokens = f"{usage.prompt_tokens}/{usage.completion_tokens}" + ("（估算）" if usage.estimated else "")
     line = (
-        f"大模型检查（{run.model}，{run.mode or '—'}）：{status}；{run.reviewed}/{run.forms} 张表，{run.calls} 次调用，"
-        f"{run.cache_hits} 张来自缓存，输入/输出 token {tokens}，保留 {run.kept} 条结论，丢弃 {dropped} 条，"
+        f"大模型检查（{run.model}，{run.mode or '—'}）：{status}；{run.reviewed}/{run.forms} 张表完成，"
+        f"{run.cache_hits} 张来自缓存，{run.failed} 张失败，{run.skipped} 张跳过；{run.calls} 次调用，"
+        f"输入/输出 token {tokens}，保留 {run.kept} 条结论，丢弃 {dropped} 条，"
         f"用时 {run.seconds:.1f} 秒（每次调用平均 {mean} 秒）"
     )
-    return line + (f"——{run.reason_zh}" if run.reason_zh else "")
+    return line + (f"——{reason}" if reason else "")
 
 
 def finding_json(finding: Finding, lang: str = "zh") -> dict[str, Any]:
@@ -105,7 +115,8 @@ def form_json(result: FormResult, lang: str = "zh") -> dict[str, Any]:
             "scored": fig.scored,
             "precision": fig.precision,
         },
-        "llm_status": result.llm_status,
+        "llm_status": status_text(result.llm_status, result.llm_reason, lang),
+        "llm_reason": result.llm_reason.code if result.llm_reason else None,
         "findings": [finding_json(f, lang) for f in result.findings],
     }
 
@@ -135,7 +146,7 @@ def write_report(
         tally(counts, result)
         out.write((",\n" if k else "") + json.dumps(file_json(result, lang), ensure_ascii=False, indent=2))
     out.write("\n],\n")
-    block = llm.as_json() if llm is not None else {"status": "skipped", "reason": LLM_SKIPPED[lang]}
+    block = llm.as_json(lang) if llm is not None else {"status": "skipped", "reason": LLM_SKIPPED[lang]}
     out.write(f'"llm": {json.dumps(block, ensure_ascii=False)},\n')
     summary = {key: counts[key] for key in ("files", "forms", "unreadable", "skipped", "error", "warning", "info")}
     out.write(f'"summary": {json.dumps(summary)}\n}}\n')

@@ -131,22 +131,19 @@ class Segment:
     code: str | None = None
 
 
-def _quote_pattern(quote: str) -> re.Pattern[str] | None:
-    # Grounding compares after whitespace normalisation (DESIGN.md §5), so a quote matches across
-    # the line breaks and spaces a PDF extraction leaves inside a narrative.
-    chars = [re.escape(ch) for ch in quote if not ch.isspace()]
-    return re.compile(r"\s*".join(chars)) if chars else None
-
-
 def highlight(text: str, quoted: list[Pin]) -> list[Segment]:
-    """The text cut into runs, the spans quoted by LLM findings marked with the finding's anchor."""
+    """The text cut into runs, the spans quoted by LLM findings marked with the finding's anchor.
+
+    Quotes are found as grounding found them (llm/textfold.py), so a quote matches across the line breaks
+    and spaces a PDF extraction leaves inside a narrative, and across the punctuation models swap."""
+    from ziping.llm.textfold import fold, folded
+
     owner: list[Pin | None] = [None] * len(text)
+    cell = fold(text) if quoted else None
     for pin in quoted:
-        pattern = _quote_pattern(pin.quote or "")
-        if pattern is None:
-            continue
-        for match in pattern.finditer(text):
-            for i in range(match.start(), match.end()):
+        assert cell is not None
+        for start, end in cell.spans(folded(pin.quote or "")):
+            for i in range(start, end):
                 owner[i] = owner[i] or pin
     segments: list[Segment] = []
     start = 0

@@ -9,7 +9,7 @@ from ziping.findings import Hit, Severity
 from ziping.model import Form, Indicator
 from ziping.rules.common import fmt, fmt_plain, indicator_field, shown
 from ziping.rules.registry import Example, Text, rule
-from ziping.scoring import FormFigures, accepts, comparable_actual, num
+from ziping.scoring import FormFigures, accepts, budget_and_executed, comparable_actual, num
 
 COMPLETION_RATE = re.compile(r"^(?:项目|任务|工作|计划|总体|整体)?(?:完成率|完成度)")
 RATE_OF_FUNDS = re.compile(r"资金使用率|预算执行率|资金执行率|支出执行率|资金支付率|资金拨付率")
@@ -111,7 +111,7 @@ def funds_indicator(form: Form, fig: FormFigures) -> Iterator[Hit]:
     total = form.funds.total
     if total is None or fig.execution_rate is None:
         return
-    budget, executed = num(total.budget), num(total.executed)
+    budget, executed = budget_and_executed(form)
     scale = 10000.0 if form.funds.unit == "万元" else 1.0
     for k, ind in enumerate(form.indicators):
         actual = ind.actual_parsed

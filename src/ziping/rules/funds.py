@@ -9,7 +9,7 @@ from ziping.findings import Hit, Severity
 from ziping.model import Form
 from ziping.rules.common import FUNDS_COLUMN_LABELS, fmt, unspaced
 from ziping.rules.registry import Example, Text, rule
-from ziping.scoring import MONEY_TOLERANCE, FormFigures, accepts, num, total_left_unfilled
+from ziping.scoring import MONEY_TOLERANCE, FormFigures, accepts, budget_and_executed, num, total_left_unfilled
 
 
 @rule(
@@ -56,9 +56,7 @@ def execution_rate(form: Form, fig: FormFigures) -> Iterator[Hit]:
     places = form.funds.execution_rate.decimals
     if any(accepts(declared, rate, rate, fig.tolerance, places) for rate in fig.execution_rates):
         return
-    budget, executed = (num(total.budget), num(total.executed)) if total is not None else (None, None)
-    if sums := total_left_unfilled(form):
-        budget, executed = sums
+    budget, executed = budget_and_executed(form)
     yield Hit(
         "funds.execution_rate",
         form.funds.execution_rate.location,
@@ -223,12 +221,12 @@ def executed_over_budget(form: Form, fig: FormFigures) -> Iterator[Hit]:
     total = form.funds.total
     if total is None or fig.execution_rate is None:
         return
-    budget, executed = num(total.budget), num(total.executed)
+    budget, executed = budget_and_executed(form)
     # Over budget by every reading of the amounts: a total row its sources contradict is ZP103's.
     if min(fig.amounts["executed"]) > max(fig.amounts["budget"]) + MONEY_TOLERANCE:
         yield Hit(
             "funds.total.executed",
-            total.executed.location,
+            (total.executed or total).location,
             {"executed": fmt(executed), "budget": fmt(budget), "rate": fmt(fig.execution_rate)},
             declared=executed,
             expected=budget,
