@@ -45,7 +45,9 @@ def wall(code: str, src: str) -> float:
 
 def forms_per_s(src: str, corpus: Path, count: int) -> float:
     env = {**os.environ, "PYTHONPATH": src}
-    out = subprocess.run([sys.executable, "-c", CHECK, str(corpus), str(count)], env=env, capture_output=True, text=True)
+    out = subprocess.run(
+        [sys.executable, "-c", CHECK, str(corpus), str(count)], env=env, capture_output=True, text=True
+    )
     return float(out.stdout.strip())
 
 

@@ -134,7 +134,11 @@ class FakeOpenAI:
                 if step.tool_arguments is not None:
                     name = body["tools"][0]["function"]["name"]
                     message["tool_calls"] = [
-                        {"id": "call_1", "type": "function", "function": {"name": name, "arguments": step.tool_arguments}}
+                        {
+                            "id": "call_1",
+                            "type": "function",
+                            "function": {"name": name, "arguments": step.tool_arguments},
+                        }
                     ]
                 payload: dict[str, Any] = {
                     "id": "chatcmpl-fake",

@@ -12,9 +12,9 @@ import pytest
 from ziping.llm.breaker import CircuitBreaker
 from ziping.llm.client import BreakerOpen, LLMError, StructuredClient, retry_after
 from ziping.llm.reasons import Reason, redact
-from ziping.llm.unwrap import answer_json
 from ziping.llm.schemas import Ping, strict_schema
 from ziping.llm.settings import LLMSettings
+from ziping.llm.unwrap import answer_json
 
 from .fake_openai import FakeOpenAI, Step
 

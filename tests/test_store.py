@@ -90,7 +90,9 @@ def test_a_result_not_final_is_shown_but_not_reused(tmp_path):
     parts = {"ruleset": "r", "profile": "p", "prompt_versions": "v", "model": "m"}
     data = '{"error":null,"forms":[]}'
     with Store(tmp_path / "t.db") as store:
-        store.put([Checked("/a.txt", "a" * 64, "ka", 1, data, final=False), Checked("/b.txt", "b" * 64, "kb", 1, data)], parts)
+        store.put(
+            [Checked("/a.txt", "a" * 64, "ka", 1, data, final=False), Checked("/b.txt", "b" * 64, "kb", 1, data)], parts
+        )
         assert store.known_keys({"ka", "kb"}) == {"kb"} and store.forms_of({"ka", "kb"}) == {"kb": 1}
         assert set(store.files()) == {"/a.txt", "/b.txt"}  # both in the queue
         store.put([Checked("/a.txt", "a" * 64, "ka", 1, data)], parts)  # reviewed on the next run
@@ -109,4 +111,6 @@ def test_a_store_of_schema_1_is_upgraded_in_place(tmp_path):
     old.close()
     with Store(db) as store:
         assert store.known_keys({"k"}) == {"k"}  # what schema 1 stored was final
-        assert store.db.execute("SELECT value FROM meta WHERE key = 'schema_version'").fetchone()[0] == str(SCHEMA_VERSION)
+        assert store.db.execute("SELECT value FROM meta WHERE key = 'schema_version'").fetchone()[0] == str(
+            SCHEMA_VERSION
+        )

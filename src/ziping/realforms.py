@@ -201,7 +201,9 @@ def evaluate_real(folder: Path, checker: Checker | None = None) -> RealScore:
     codes_path = folder / "expected_codes.json"
     expected: dict[str, list[str]] = {}
     if codes_path.is_file():
-        expected = {k: v for k, v in json.loads(codes_path.read_text(encoding="utf-8")).items() if not k.startswith("_")}
+        expected = {
+            k: v for k, v in json.loads(codes_path.read_text(encoding="utf-8")).items() if not k.startswith("_")
+        }
     checker = checker or Checker.create()
     score = RealScore()
     for path in annotations:

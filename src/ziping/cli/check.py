@@ -13,13 +13,13 @@ from ziping.cli.base import (
     COLON,
     BaseUrlOpt,
     ConcurrencyOpt,
-    MaxTokensOpt,
     Exit,
     ForceOpt,
     IgnoreOpt,
     Lang,
     LangOpt,
     LlmOpt,
+    MaxTokensOpt,
     ModelOpt,
     ModeOpt,
     NoCacheOpt,
@@ -126,7 +126,13 @@ def check(
         raise fail(say(HTML_NEEDS_OUT))
     checker = make_checker(select, ignore, profile)
     settings = llm_settings(
-        llm=llm, model=model, base_url=base_url, preset=preset, mode=mode, concurrency=concurrency, max_tokens=max_tokens
+        llm=llm,
+        model=model,
+        base_url=base_url,
+        preset=preset,
+        mode=mode,
+        concurrency=concurrency,
+        max_tokens=max_tokens,
     )
     reviewer = make_reviewer(ctx, settings, checker, use_cache=not no_cache)
     tune_gc_for_batch()

@@ -11,13 +11,13 @@ import typer
 from ziping.cli.base import (
     BaseUrlOpt,
     ConcurrencyOpt,
-    MaxTokensOpt,
     Exit,
     ForceOpt,
     IgnoreOpt,
     Lang,
     LangOpt,
     LlmOpt,
+    MaxTokensOpt,
     ModelOpt,
     ModeOpt,
     NoCacheOpt,
@@ -151,7 +151,13 @@ def triage(
     since_time = _since(since, lang.value)
     checker = make_checker(select, ignore, profile)
     settings = llm_settings(
-        llm=llm, model=model, base_url=base_url, preset=preset, mode=mode, concurrency=concurrency, max_tokens=max_tokens
+        llm=llm,
+        model=model,
+        base_url=base_url,
+        preset=preset,
+        mode=mode,
+        concurrency=concurrency,
+        max_tokens=max_tokens,
     )
     batch = tri.sources(paths)
     if dry_run:

@@ -211,7 +211,9 @@ class StructuredClient:
             usage.sent()
             start = time.perf_counter()
             try:
-                response = await self.breaker.bounded(lambda: self._openai.chat.completions.create(**request), seconds)
+                response = await self.breaker.bounded(
+                    lambda request=request: self._openai.chat.completions.create(**request), seconds
+                )
             except BreakerOpen:
                 raise
             except TimeoutError:

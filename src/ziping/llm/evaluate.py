@@ -15,9 +15,9 @@ from pathlib import Path
 
 from ziping.checks import Checker, FormResult
 from ziping.llm.cache import AnswerCache
-from ziping.llm.textfold import folded
 from ziping.llm.run import LLMRun, review_forms
 from ziping.llm.settings import LLMSettings
+from ziping.llm.textfold import folded
 
 
 class GoldError(ValueError):

@@ -12,6 +12,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import Any
 
+
 @dataclass(frozen=True, slots=True)
 class Wording:
     """One reason in words: what happened (parameters from the failure) and what to do, per language."""

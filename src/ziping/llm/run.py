@@ -79,7 +79,9 @@ class LLMRun:
         en = lang == "en"
         parts = []
         if self.stopped is not None:
-            parts.append(f"stopped: {self.stopped.explained('en')}" if en else f"已停止：{self.stopped.explained('zh')}")
+            parts.append(
+                f"stopped: {self.stopped.explained('en')}" if en else f"已停止：{self.stopped.explained('zh')}"
+            )
             if self.skipped:
                 parts.append(f"{self.skipped} form(s) not reviewed" if en else f"{self.skipped} 张表未检查")
         if self.failures:

@@ -12,6 +12,7 @@ hold. What stays ambiguous is reported as unsure, never guessed.
 
 from __future__ import annotations
 
+import functools
 import math
 import re
 from collections.abc import Callable, Sequence
@@ -87,7 +88,11 @@ _GLUED_NUMBER = re.compile(r"^(?P<digits>[\d.]+)(?P<unit>%|[\u4e00-\u9fff]{1,3})
 def fit(column: str, cell_kind: str, text: str) -> float:
     """The cost of one value in one column."""
     cost = FIT.get(column, {}).get(cell_kind, INF)
-    if cost < INF and column in ("weight", "execution_weight", "score", "item_score", "execution_score") and cell_kind == NUMBER:
+    if (
+        cost < INF
+        and column in ("weight", "execution_weight", "score", "item_score", "execution_score")
+        and cell_kind == NUMBER
+    ):
         value = _number(text)
         if value is None or value > MAX_WEIGHT:
             return INF
@@ -236,7 +241,10 @@ def choose(readings: list[Reading], pattern: frozenset[str] | None = None) -> Pl
 
 
 def _cells(assign: dict[str, tuple[str, Cell]]) -> dict[str, Cell]:
-    return {column: source if text == source.text.strip() else _part(source, text) for column, (text, source) in assign.items()}
+    return {
+        column: source if text == source.text.strip() else _part(source, text)
+        for column, (text, source) in assign.items()
+    }
 
 
 def _part(source: Cell, text: str) -> Cell:
@@ -250,7 +258,6 @@ def _solve(values: Sequence[Cell], columns: Sequence[str], margin: float) -> lis
     """Every placement of the values (with their splits) into the columns, in order, within `margin` of the
     cheapest. The cheapest cost of placing what remains is computed first, so the search only walks readings
     that can still come within the margin."""
-    from functools import lru_cache
 
     options: list[list[tuple[list[str], float]]] = [
         [(option, SPLIT_COST * (len(option) - 1)) for option in expansions(v)] for v in values
@@ -260,17 +267,17 @@ def _solve(values: Sequence[Cell], columns: Sequence[str], margin: float) -> lis
     skips = [SKIP.get(c, DEFAULT_SKIP) for c in columns]
     tail_skip = [sum(skips[j:]) for j in range(k + 1)]
 
-    @lru_cache(maxsize=None)
+    @functools.cache
     def rest(i: int, j: int) -> float:
         """The cheapest cost of placing values[i:] into columns[j:]."""
         if i == n:
             return tail_skip[j]
         best = UNPLACED + rest(i + 1, j)
-        for o, (option, split) in enumerate(options[i]):
+        for o, (_, split) in enumerate(options[i]):
             best = min(best, split + parts_rest(i, o, 0, j))
         return best
 
-    @lru_cache(maxsize=None)
+    @functools.cache
     def parts_rest(i: int, o: int, p: int, j: int) -> float:
         option = options[i][o][0]
         if p == len(option):
@@ -345,7 +352,9 @@ def _close(declared_text: str, exact: float) -> bool:
         return False
     places = _decimals(declared_text)
     step = 10.0**-places
-    return abs(declared - exact) <= step / 2 + 1e-6 or 0 <= exact - declared < step + 1e-9 or abs(declared - exact) <= 0.01
+    return (
+        abs(declared - exact) <= step / 2 + 1e-6 or 0 <= exact - declared < step + 1e-9 or abs(declared - exact) <= 0.01
+    )
 
 
 def funds_check(bounds: dict[str, float] | None = None) -> Check:

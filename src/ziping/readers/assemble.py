@@ -24,7 +24,6 @@ from ziping.readers.labels import (
     AMOUNT_UNIT,
     CLOSING_LABELS,
     CONCLUSION,
-    NOTES,
     FUNDS_COLUMNS,
     FUNDS_ROWS,
     GOALS,
@@ -32,6 +31,7 @@ from ziping.readers.labels import (
     GRADE,
     HEADER,
     INDICATOR_COLUMNS,
+    NOTES,
     OTHER_FUNDS_ROWS,
     OTHER_HEADER,
     PLACEHOLDER_TOKENS,
@@ -530,8 +530,10 @@ class FormAssembler:
             if label.row:
                 if cell.row != label.row:
                     break
-            elif self._funds_row_key(cell) is not None or self.starts_section(cell) or (
-                cell.key and self.is_label(cell) and kind_of(cell.text) not in _FUNDS_VALUE_KINDS
+            elif (
+                self._funds_row_key(cell) is not None
+                or self.starts_section(cell)
+                or (cell.key and self.is_label(cell) and kind_of(cell.text) not in _FUNDS_VALUE_KINDS)
             ):
                 break
             elif values and kind_of(cell.text) not in (*_FUNDS_VALUE_KINDS, "amount") and not cell.glued:
@@ -885,8 +887,10 @@ class FormAssembler:
         texts = {c: cell.key or normalize(cell.text) for c, cell in values.items()}
         formulas = any(cell.formula for cell in values.values())
         name = values.get("name")
-        if not formulas and not any(t for c, t in texts.items() if c != "name") and (
-            name is None or not texts.get("name") or _is_numbering_only(name.text)
+        if (
+            not formulas
+            and not any(t for c, t in texts.items() if c != "name")
+            and (name is None or not texts.get("name") or _is_numbering_only(name.text))
         ):
             # A template row left empty ("指标2:", "……"): not an indicator.
             self.use(*values.values())
@@ -981,8 +985,10 @@ class FormAssembler:
                 self.form.setdefault("grade", field_of(cell, m.group(0)))
         self.form["total"] = total
         # A grade after the total row's numbers ("总分 | 100 | 96 | 优").
-        if j < self.n and _GRADE_VALUE.match(normalize(self.cells[j].text)) and (
-            not label.row or self.cells[j].row == label.row
+        if (
+            j < self.n
+            and _GRADE_VALUE.match(normalize(self.cells[j].text))
+            and (not label.row or self.cells[j].row == label.row)
         ):
             self.use(self.cells[j])
             self.form.setdefault("grade", field_of(self.cells[j]))
@@ -1049,7 +1055,9 @@ class FormAssembler:
             text = cell.text.strip()
             if not text or kind_of(text) == EMPTY or is_template_comment(text) or is_prompt(text):
                 continue
-            if cell.key and (is_known_label(text) or cell.key.rstrip(":") in OTHER_HEADER or _SIGNATURE.search(cell.key)):
+            if cell.key and (
+                is_known_label(text) or cell.key.rstrip(":") in OTHER_HEADER or _SIGNATURE.search(cell.key)
+            ):
                 if not _SIGNATURE.search(cell.key) or cell.key.rstrip(":").endswith(("负责人", "审签", "盖章")):
                     continue
             self.unread.append(field_of(cell))
@@ -1150,7 +1158,9 @@ def _goal_texts(texts: list[Cell], count: int) -> list[list[Cell]]:
     if count == 2 and len(texts) % 2 == 0 and all(n is not None for n in numbers):
         if all(numbers[i] == numbers[i + 1] for i in range(0, len(numbers), 2)):
             return [texts[0::2], texts[1::2]]
-    restarts = [i for i in range(1, len(texts)) if numbers[i] == 1 or numbers[i] == numbers[0] and numbers[0] is not None]
+    restarts = [
+        i for i in range(1, len(texts)) if numbers[i] == 1 or numbers[i] == numbers[0] and numbers[0] is not None
+    ]
     if len(restarts) >= count - 1:
         cuts = [0, *restarts[: count - 1], len(texts)]
         return [texts[a:b] for a, b in zip(cuts, cuts[1:])]
@@ -1189,7 +1199,7 @@ def _plausible_name(text: str) -> bool:
 
 
 def _is_numbering_only(text: str) -> bool:
-    """"指标2:", "指标2", "……": a template row's numbering with nothing after it."""
+    """ "指标2:", "指标2", "……": a template row's numbering with nothing after it."""
     t = normalize(text)
     return not _NUMBERING.sub("", t).strip(":：.、…") or t in PLACEHOLDER_TOKENS
 

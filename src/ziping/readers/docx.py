@@ -13,8 +13,6 @@ table without form labels (a 自评报告's narrative, its own tables), is kept 
 from __future__ import annotations
 
 import io
-import re
-from dataclasses import dataclass, field
 from typing import Any
 
 from ziping.readers import ReadResult

@@ -151,9 +151,7 @@ GOALS: dict[str, str] = {
 GOALS_HEADING = frozenset({"年度总体目标", "项目目标完成情况", "年度总体目标完成情况", "三、目标完成情况"})
 
 # The indicator table starts at its heading or at its first column heading.
-TABLE_HEADING = re.compile(
-    r"^(?:[一二三四五六七八九十]+、)?(?:年度)?绩效指标(?:完成情况)?(?:\((\d+(?:\.\d+)?)分\))?$"
-)
+TABLE_HEADING = re.compile(r"^(?:[一二三四五六七八九十]+、)?(?:年度)?绩效指标(?:完成情况)?(?:\((\d+(?:\.\d+)?)分\))?$")
 INDICATOR_COLUMNS: dict[str, str] = {
     "一级指标": "level1",
     "二级指标": "level2",
@@ -236,7 +234,7 @@ LEVEL2_NAMES = frozenset(
 LEVEL2_WEIGHT = re.compile(r"^(?P<name>.+?指标)\((\d+(?:\.\d+)?)分\)$")
 
 SCORE_WORDS = frozenset({"满分", "零分", "不得分", "—", "-", "/", "无"})
-PLACEHOLDER_TOKENS = frozenset({"0", "0.00", "不适用", "无", "/", "—", "-", "——", "……", "…", "...", "……"})
+PLACEHOLDER_TOKENS = frozenset({"0", "0.00", "不适用", "无", "/", "—", "-", "——", "……", "…", "..."})
 EMPTY = frozenset({"", "/", "—", "-", "——", "无", "……", "…", "...", "、"})
 
 # Titles and headings that carry no value of their own: known, so never reported as unplaced text.

@@ -14,7 +14,20 @@ import re
 from dataclasses import dataclass, field
 
 from ziping.readers import align
-from ziping.readers.cells import COMPARATOR, COMPARE, EMPTY, NUMBER, PERCENT, QUANTITY, TEXT, UNIT, WORD, Cell, joined, kind_of
+from ziping.readers.cells import (
+    COMPARATOR,
+    COMPARE,
+    EMPTY,
+    NUMBER,
+    PERCENT,
+    QUANTITY,
+    TEXT,
+    UNIT,
+    WORD,
+    Cell,
+    joined,
+    kind_of,
+)
 
 MAX_VALUES = 12  # cells after a row's name: a row holds at most a dozen
 NAME_EXTRA = 0.1  # per extra piece of a name that ran together with numbers in it ("5000吨稻谷、500吨…")
@@ -119,7 +132,9 @@ def segment(cells: list[Cell], layout: list[str]) -> Segmented:
     if n > MAX_BLOCK:
         return Segmented(unplaced=list(cells), cost=align.INF)
     kinds = [kind_of(c.text) for c in cells]
-    forced = [bool(_NUMBERED.match(c.text.strip())) or kinds[k] == EMPTY and bool(c.text.strip()) for k, c in enumerate(cells)]
+    forced = [
+        bool(_NUMBERED.match(c.text.strip())) or kinds[k] == EMPTY and bool(c.text.strip()) for k, c in enumerate(cells)
+    ]
     check = align.indicator_check
     cost: list[float] = [align.INF] * (n + 1)
     back: list[tuple[int, int] | None] = [None] * (n + 1)  # the step that reached j: (i, q)

@@ -14,7 +14,6 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 from itertools import combinations
-from typing import Any
 
 from ziping.chinese import TRADITIONAL_HINT, convert
 from ziping.readers.cells import Cell
@@ -166,7 +165,16 @@ SECTION_HEAD = re.compile(r"(资金使用情况)|(项目目标完成情况|年�
 SECTION_INITIALS = frozenset("资项年总")
 # The template's columns, in order: where the assembler finds each value.
 FUNDS_VALUE_COLUMN = 2
-TABLE_COLUMNS = ("一级指标", "二级指标", "三级指标", "年度指标值", "实际完成值", "分值", "得分", "偏差原因分析及改进措施")
+TABLE_COLUMNS = (
+    "一级指标",
+    "二级指标",
+    "三级指标",
+    "年度指标值",
+    "实际完成值",
+    "分值",
+    "得分",
+    "偏差原因分析及改进措施",
+)
 L1, L2, NAME, TARGET, ACTUAL, WEIGHT, SCORE, NOTE = range(1, 9)
 
 
@@ -302,7 +310,10 @@ def _goals_cells(lines: list[Line], grid: _Grid) -> None:
     if len(paragraphs) > 1:
         texts.append([ln for p in paragraphs[1:] for ln in p])
     grid.row(
-        *((_join_lines([ln.text for ln in text]), col, text[0].number, text[-1].number) for col, text in enumerate(texts, 1))
+        *(
+            (_join_lines([ln.text for ln in text]), col, text[0].number, text[-1].number)
+            for col, text in enumerate(texts, 1)
+        )
     )
 
 
@@ -377,7 +388,9 @@ def _indicator_cells(lines: list[Line], grid: _Grid) -> None:
             if weight is None and i + 1 < len(lines) and (w := LEVEL1_WEIGHT.match(lines[i + 1].key.strip())):
                 weight = w.group(1)
                 i += 1
-            rows.append(_Row(current_l1, "", [], line, "", "", header=f"{current_l1}({weight}分)" if weight else current_l1))
+            rows.append(
+                _Row(current_l1, "", [], line, "", "", header=f"{current_l1}({weight}分)" if weight else current_l1)
+            )
             rows[-1].header_lines = (first, lines[i].number)
             i += 1
             if not rest:
@@ -582,7 +595,9 @@ def _cell_text(cell: list[Fragment]) -> str:
 def _row_cells(row: _Row, grid: _Grid, level2: _Row | None) -> None:
     if row.placeholder is not None:
         number = row.terminator.number
-        grid.row((row.header, L2, number, None), *((t, TARGET + k, number, None) for k, t in enumerate(row.placeholder)))
+        grid.row(
+            (row.header, L2, number, None), *((t, TARGET + k, number, None) for k, t in enumerate(row.placeholder))
+        )
         return
     if row.header is not None:
         first, last = row.header_lines or (row.terminator.number, None)

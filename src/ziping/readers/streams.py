@@ -21,28 +21,32 @@ from typing import Any
 from ziping.readers.cells import MAX_LABEL, Cell
 from ziping.readers.glued import split_at_labels
 from ziping.readers.labels import (
+    CLOSING_LABELS,
     FUNDS_COLUMNS,
+    FUNDS_ROWS,
     GOALS,
+    GOALS_HEADING,
     HEADER,
     INDICATOR_COLUMNS,
-    TOTAL_LABELS,
-    CLOSING_LABELS,
-    FUNDS_ROWS,
-    GOALS_HEADING,
     OTHER_HEADER,
     SECTION_TITLES,
+    TOTAL_LABELS,
     funds_heading,
-    key as label_key,
     level1_of,
     level2_of,
     table_heading,
     title_of,
 )
+from ziping.readers.labels import (
+    key as label_key,
+)
 
 MAX_CELLS = 200_000  # a bound on the work per file: forms hold a few hundred cells
 MAX_LINE_WORDS = 40  # a line of more words is a form flattened onto it: words get their column
 # Pinyin a converter put after each character: "項(xiàng)目".
-_PINYIN = re.compile(r"(?<=[\u3400-\u9fff])\((?=[a-zü]*[āáǎàēéěèīíǐìōóǒòūúǔùǖǘǚǜ])[a-zāáǎàēéěèīíǐìōóǒòūúǔùǖǘǚǜü]{1,7}\)")
+_PINYIN = re.compile(
+    r"(?<=[\u3400-\u9fff])\((?=[a-zü]*[āáǎàēéěèīíǐìōóǒòūúǔùǖǘǚǜ])[a-zāáǎàēéěèīíǐìōóǒòūúǔùǖǘǚǜü]{1,7}\)"
+)
 # Page furniture: never a field, wherever it stands.
 _FURNITURE = re.compile(
     r"由会员分享|可在线阅读.{0,80}请在|^(?:发布时间|发布日期|发文日期|浏览次数|【?字体|索引号|发布机构|公开方式|主题\s*词|"
@@ -164,8 +168,12 @@ def _words(text: str) -> list[Cell]:
         for match in _WORD.finditer(line):
             word = match.group()
             # A qualifier or a required-field asterisk belongs to the label before it ("年度指标值 *").
-            if cells and cells[-1].where["line"] == number and (
-                (_QUALIFIER.match(word) and _is_label_key(label_key(cells[-1].text + word))) or word in ("*", "＊")
+            if (
+                cells
+                and cells[-1].where["line"] == number
+                and (
+                    (_QUALIFIER.match(word) and _is_label_key(label_key(cells[-1].text + word))) or word in ("*", "＊")
+                )
             ):
                 prev = cells[-1]
                 cells[-1] = Cell(prev.text + word, prev.where)
@@ -181,12 +189,11 @@ def _words(text: str) -> list[Cell]:
 def _glued(text: str) -> list[Cell]:
     """Glued text: page markers of document-sharing sites removed and the pages joined, then cut at labels."""
     lines = text.splitlines()
-    markers = [i for i, ln in enumerate(lines) if (m := _PAGE_MARKER.match(ln.strip()))]
     expected = 1
     paged: set[int] = set()
-    for i in markers:
-        if int(_PAGE_MARKER.match(lines[i].strip()).group(1)) == expected:
-            paged.add(i)
+    for i, line in enumerate(lines):
+        if (m := _PAGE_MARKER.match(line.strip())) and int(m.group(1)) == expected:
+            paged.add(i)  # "1、", "2、" … in order at the start of lines: the pages of a document-sharing site
             expected += 1
     cells: list[Cell] = []
     for number, line in enumerate(lines, start=1):

@@ -50,7 +50,6 @@ def execution_rate(form: Form, fig: FormFigures) -> Iterator[Hit]:
         return
     if declared == 0 and total_left_unfilled(form):
         return  # 0% follows from the total row left at 0: ZP103 says so, once
-    total = form.funds.total
     # A rate written as 98% for 97.88% is rounding at the precision the form chose for it; where the total
     # row disagrees with its sources (ZP103), a rate from either reading is right.
     places = form.funds.execution_rate.decimals

@@ -203,7 +203,9 @@ def _number_label(form: Form, path: str) -> Text:
         "In a cut-off form the sums cannot match; reporting that as miscalculation would be a false alarm — the "
         "reviewer needs to know the form is incomplete.",
     ),
-    bad=Example({"cut_after": "媒体受众满意度"}, Text("文本在满意度指标处中断", "the text ends in the satisfaction block")),
+    bad=Example(
+        {"cut_after": "媒体受众满意度"}, Text("文本在满意度指标处中断", "the text ends in the satisfaction block")
+    ),
     good=Example({}, Text("表格完整", "the form is complete")),
 )
 def cut_off(form: Form, fig: FormFigures) -> Iterator[Hit]:
