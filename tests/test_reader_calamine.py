@@ -96,9 +96,7 @@ VALUES = st.one_of(
 
 @settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(
-    cells=st.lists(
-        st.tuples(st.integers(1, 12), st.integers(1, 7), VALUES), max_size=40
-    ),
+    cells=st.lists(st.tuples(st.integers(1, 12), st.integers(1, 7), VALUES), max_size=40),
     merges=st.lists(st.tuples(st.integers(1, 12), st.integers(1, 7), st.integers(0, 2), st.integers(0, 2)), max_size=4),
 )
 def test_any_grid_reads_as_openpyxl_reads_it(cells, merges):

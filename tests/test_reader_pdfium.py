@@ -36,8 +36,7 @@ def test_same_text_and_same_forms_as_pdfminer(path):
 def _pages_side_by_side(data: bytes):
     with pdfplumber.open(io.BytesIO(data)) as old, open_pdf(data) as new:
         assert len(new.pages) == len(old.pages)
-        for before, after in zip(old.pages, new.pages):
-            yield before, after
+        yield from zip(old.pages, new.pages)
 
 
 def test_characters_are_pdfminers():
@@ -97,9 +96,7 @@ def _rotated_copy(rotation: int, turn_content: bool) -> bytes:
     return buffer.getvalue()
 
 
-@pytest.mark.parametrize(
-    "rotation, turn_content", [(90, False), (180, False), (270, False), (90, True), (270, True)]
-)
+@pytest.mark.parametrize("rotation, turn_content", [(90, False), (180, False), (270, False), (90, True), (270, True)])
 def test_rotated_pages_read_as_pdfminer_reads_them(rotation, turn_content):
     data = _rotated_copy(rotation, turn_content)
     assert pdf_text(data, "pdfium") == pdf_text(data, "pdfplumber")

@@ -71,14 +71,17 @@ def pdf_text(data: bytes, backend: str = "pdfium") -> str:
     """The text of every page in reading order; raises PdfUnreadable."""
     pages_text: list[str] = []
     carried: tuple[int, int] | None = None
+    pages = iter_pages(data, backend)
     try:
-        for page in iter_pages(data, backend):
+        for page in pages:
             text, carried = _page_text(page, carried)
             pages_text.append(text)
     except PdfUnreadable:
         raise
     except Exception as exc:  # pdfminer raises many types for damaged files; every one is a bad input, not a bug
         raise _unreadable(exc) from exc
+    finally:
+        pages.close()  # the document too, at once, whatever stopped the reading
     return "\n".join(pages_text)
 
 
@@ -132,7 +135,7 @@ def _pdfium_pages(data: bytes) -> Iterator[Page]:
         with open_pdf(data) as pdf:
             _check_page_count(len(pdf.pages))
             for page in pdf.pages:
-                page.objects  # parsed here, so that a failure is PDFium's and pdfminer can take over
+                _ = page.objects  # parsed here, so that a failure is PDFium's and pdfminer can take over
                 yield page
     except PdfiumPasswordError:
         raise PdfUnreadable("ZP001", *ENCRYPTED) from None

@@ -20,7 +20,8 @@ Everything pdfplumber derives from those works unchanged: `find_tables` / `Table
 `extract_text_lines`. What needs pdfminer's objects themselves (`layout`, `annots`, `to_image`,
 structure trees) is not there.
 
-PDFium is not thread-safe; a lock serialises documents across threads.
+PDFium is not thread-safe: every call into it (opening, loading and reading a page, closing)
+holds one lock, never while a page is in the caller's hands.
 """
 
 from __future__ import annotations
@@ -70,16 +71,18 @@ class PdfiumPage(Page):
         if hasattr(self, "_objects"):
             return self._objects
         objects: dict[str, list[dict[str, Any]]] = {}
-        chars = self._chars()
+        with _LOCK:
+            chars = self._chars()
+            self._collect(self._pdfium_page, objects)
         if chars:
             objects["char"] = chars
-        self._collect(self._pdfium_page, objects)
         self._objects = objects
         return objects
 
     def close(self) -> None:
         super().close()
-        self._pdfium_page.close()
+        with _LOCK:
+            self._pdfium_page.close()
 
     def _to_plumber(self, x: float, y: float) -> tuple[float, float]:
         """A point in PDF user space as pdfplumber's (x, top)."""
@@ -312,10 +315,11 @@ class PdfiumDocument:
 
     def __init__(self, document: Any) -> None:
         self._document = document
-        self.pages = _Pages(document)
+        self.pages = _Pages(document)  # counts the pages: called under the caller's lock
 
     def close(self) -> None:
-        self._document.close()
+        with _LOCK:
+            self._document.close()
 
 
 class _Pages(Sequence):
@@ -348,21 +352,21 @@ class _Pages(Sequence):
             yield page
 
     def _page(self, index: int, doctop: float) -> PdfiumPage:
-        return PdfiumPage(self._document[index], index + 1, doctop)
+        with _LOCK:
+            return PdfiumPage(self._document[index], index + 1, doctop)
 
 
 @contextmanager
 def open_pdf(data: bytes) -> Iterator[PdfiumDocument]:
     """A PDF's bytes opened by PDFium; raises PdfiumPasswordError, or pypdfium2's PdfiumError when it cannot load."""
-    with _LOCK:
-        try:
-            document = pdfium.PdfDocument(data)
-        except pdfium.PdfiumError as exc:
-            if exc.err_code == pdfium_c.FPDF_ERR_PASSWORD:
-                raise PdfiumPasswordError(str(exc)) from exc
-            raise
-        wrapped = PdfiumDocument(document)
-        try:
-            yield wrapped
-        finally:
-            wrapped.close()
+    try:
+        with _LOCK:
+            document = PdfiumDocument(pdfium.PdfDocument(data))
+    except pdfium.PdfiumError as exc:
+        if exc.err_code == pdfium_c.FPDF_ERR_PASSWORD:
+            raise PdfiumPasswordError(str(exc)) from exc
+        raise
+    try:
+        yield document
+    finally:
+        document.close()
