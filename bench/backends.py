@@ -1,6 +1,6 @@
 """PDF and XLSX reading, new backends against the previous ones, side by side in one run: ratios and parse identity.
 
-Usage: python bench/backends.py [--corpus DIR ...] [--files 300] [--rounds 7]
+Usage: python bench/backends.py [--corpus DIR ...] [--files 300] [--rounds 7] [--repeat 1]
   DIR: a folder of .pdf and .xlsx files, e.g. `ziping synth DIR --count 300 --formats pdf` (repeat
   --corpus for several); without it, the PDF and XLSX fixtures.
 
@@ -36,6 +36,7 @@ def main() -> None:
     )
     parser.add_argument("--files", type=int, default=300, help="at most this many files of each format")
     parser.add_argument("--rounds", type=int, default=7)
+    parser.add_argument("--repeat", type=int, default=1, help="read the files this many times a round (a few files)")
     args = parser.parse_args()
     if hasattr(os, "sched_setaffinity"):
         os.sched_setaffinity(0, {min(os.sched_getaffinity(0))})
@@ -50,8 +51,8 @@ def main() -> None:
         workbooks = sorted((ROOT / "fixtures/xlsx").glob("*.xlsx"))
     report = {
         "machine": f"{_cpu()}, {os.cpu_count()} cores, Python {platform.python_version()}",
-        "pdf": _compare("PDF", pdfs[: args.files], read_pdf, ("pdfplumber", "pdfium"), args.rounds, _pages),
-        "xlsx": _compare("XLSX", workbooks[: args.files], read_workbook, ("openpyxl", "calamine"), args.rounds, None),
+        "pdf": _compare("PDF", pdfs[: args.files], read_pdf, ("pdfplumber", "pdfium"), args, _pages),
+        "xlsx": _compare("XLSX", workbooks[: args.files], read_workbook, ("openpyxl", "calamine"), args, None),
     }
     print(json.dumps(report, ensure_ascii=False, indent=2))
 
@@ -61,7 +62,7 @@ def _compare(
     paths: list[Path],
     read: Callable,
     backends: tuple[str, str],
-    rounds: int,
+    args: argparse.Namespace,
     units: Callable[[bytes], int] | None,
 ) -> dict:
     old, new = backends
@@ -74,26 +75,26 @@ def _compare(
             differing.append(source)
         forms += len(after.forms)
         unreadable += after.problem is not None
-    count = sum(units(data) for _, data in files) if units else len(files)
+    count = (sum(units(data) for _, data in files) if units else len(files)) * args.repeat
     seconds: dict[str, list[float]] = {old: [], new: []}
-    for k in range(rounds):
+    for k in range(args.rounds):
         for backend in backends if k % 2 == 0 else backends[::-1]:
             started = time.process_time()
-            for source, data in files:
+            for source, data in files * args.repeat:
                 read(data, source, backend)
             seconds[backend].append(time.process_time() - started)
     ratios = [a / b for a, b in zip(seconds[old], seconds[new])]
     unit = "page" if units else "file"
     return {
         "files": len(files),
-        unit + "s": count,
+        unit + "s read a round": count,
         "forms": forms,
         "unreadable files": unreadable,
         "parses identical": f"{len(files) - len(differing)} of {len(files)}",
         "differing": differing,
         f"{old} ms per {unit} (median)": round(statistics.median(seconds[old]) * 1000 / count, 2),
         f"{new} ms per {unit} (median)": round(statistics.median(seconds[new]) * 1000 / count, 2),
-        f"{name} ratio {old}/{new} (median of {rounds} rounds)": round(statistics.median(ratios), 2),
+        f"{name} ratio {old}/{new} (median of {args.rounds} rounds)": round(statistics.median(ratios), 2),
         "ratio range": [round(min(ratios), 2), round(max(ratios), 2)],
     }
 

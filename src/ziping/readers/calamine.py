@@ -121,6 +121,8 @@ def _rows(
             if value == "":
                 continue
             if isinstance(value, int | float) and not isinstance(value, bool):
+                # A cell without `s` has the workbook's default style 0, as in Excel (openpyxl shows it as
+                # General: the two differ only where that default style carries a number format).
                 style = styles.get((r, c), 0)
                 texts[(r, c)] = render(value, formats[style] if style < len(formats) else "General")
             else:
