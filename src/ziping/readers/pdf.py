@@ -14,6 +14,7 @@ from __future__ import annotations
 import re
 import time
 import unicodedata
+from collections.abc import Iterator
 from typing import TYPE_CHECKING, Any
 
 from ziping.model import Form
@@ -21,6 +22,9 @@ from ziping.readers.labels import PLACEHOLDER_TOKENS
 from ziping.readers.text import read_text
 
 if TYPE_CHECKING:
+    from pdfplumber.page import Page
+    from pdfplumber.table import Table
+
     from ziping.readers import ReadResult
 
 MAX_BYTES = 50 * 1024 * 1024
@@ -30,6 +34,7 @@ MAX_SECONDS = 60.0  # checked between pages: a pathological page cannot stall a 
 X_TOLERANCE = 1.5
 Y_TOLERANCE = 3
 NOTE_HEADINGS = ("偏差原因", "原因分析", "未完成原因")
+ENCRYPTED = ("PDF 已加密（需要密码），无法读取", "the PDF is encrypted (password required)")
 NO_TEXT_LAYER = (
     "PDF 没有文字层（可能是扫描件），请提供可复制文字的 PDF 或原始表格",
     "the PDF has no text layer (a scan?)",
@@ -44,12 +49,12 @@ class PdfUnreadable(Exception):
         self.code, self.reason_zh, self.reason_en = code, reason_zh, reason_en
 
 
-def read_pdf(data: bytes, source: str) -> ReadResult:
+def read_pdf(data: bytes, source: str, backend: str = "pdfium") -> ReadResult:
     """Every form in a PDF's text layer; unreadable PDFs become ZP001, scans ZP002."""
     from ziping.readers import FileProblem, ReadResult
 
     try:
-        text = pdf_text(data)
+        text = pdf_text(data, backend)
     except PdfUnreadable as exc:
         scan = (exc.reason_zh, exc.reason_en) == NO_TEXT_LAYER
         return ReadResult(source, problem=FileProblem(exc.code, exc.reason_zh, exc.reason_en, holds_form=scan))
@@ -64,61 +69,139 @@ def read_pdf(data: bytes, source: str) -> ReadResult:
     return ReadResult(source, forms=forms)
 
 
-def pdf_text(data: bytes) -> str:
+def pdf_text(data: bytes, backend: str = "pdfium") -> str:
     """The text of every page in reading order; raises PdfUnreadable."""
-    if len(data) > MAX_BYTES:
-        raise PdfUnreadable(
-            "ZP001",
-            f"PDF 文件过大（{len(data) / 1024 / 1024:.0f} MB，上限 {MAX_BYTES // 1024 // 1024} MB）",
-            f"the PDF is too large ({len(data) / 1024 / 1024:.0f} MB, limit {MAX_BYTES // 1024 // 1024} MB)",
-        )
-    try:
-        import pdfplumber
-    except ImportError as exc:  # an install without the dependency: say so instead of a traceback
-        raise PdfUnreadable("ZP001", "缺少 pdfplumber，无法读取 PDF", "pdfplumber is not installed") from exc
-    import io
-
-    deadline = time.monotonic() + MAX_SECONDS
     pages_text: list[str] = []
-    chars = images = 0
+    carried: tuple[int, int] | None = None
+    pages = iter_pages(data, backend)
     try:
-        with pdfplumber.open(io.BytesIO(data)) as pdf:
-            if len(pdf.pages) > MAX_PAGES:
-                raise PdfUnreadable(
-                    "ZP001",
-                    f"PDF 页数过多（{len(pdf.pages)} 页，上限 {MAX_PAGES} 页）",
-                    f"too many pages ({len(pdf.pages)}, limit {MAX_PAGES})",
-                )
-            carried: tuple[int, int] | None = None
-            for page in pdf.pages:
-                if time.monotonic() > deadline:
-                    raise PdfUnreadable(
-                        "ZP001",
-                        f"PDF 解析超时（超过 {MAX_SECONDS:.0f} 秒）",
-                        f"PDF parsing timed out ({MAX_SECONDS:.0f} s)",
-                    )
-                chars += len(page.chars)
-                images += len(page.images)
-                text, carried = _page_text(page, carried)
-                pages_text.append(text)
-                page.close()  # frees the page's parsed objects: memory stays flat over long PDFs
+        for page in pages:
+            text, carried = _page_text(page, carried)
+            pages_text.append(text)
     except PdfUnreadable:
         raise
     except Exception as exc:  # pdfminer raises many types for damaged files; every one is a bad input, not a bug
         raise _unreadable(exc) from exc
-    joined = "".join(pages_text)
-    if joined.count("(cid:") * 7 > len(joined) // 2:
+    finally:
+        pages.close()  # the document too, at once, whatever stopped the reading
+    text = "\n".join(pages_text)
+    if text.count("(cid:") * 7 > len(text) // 2:
         # Glyphs without a Unicode map: pdfminer shows "(cid:12)" for each, and the text says nothing.
         raise PdfUnreadable(
             "ZP002",
             "PDF 的文字无法解码（字体缺少字符映射），请提供可复制文字的 PDF 或原始表格",
             "the PDF's text cannot be decoded (its fonts have no character map)",
         )
-    if chars == 0:
-        if images:
+    return text
+
+
+def iter_pages(data: bytes, backend: str = "pdfium") -> Iterator[Page]:
+    """Each page of a PDF as a pdfplumber `Page`, in order, closed once the next is asked for; raises PdfUnreadable.
+
+    The seam between a PDF and what reads its tables: `find_tables`, `Table.extract`, `filter`,
+    `extract_text_lines` … work on every page. `backend` "pdfium" reads characters and ruling lines
+    with PDFium (`readers/pdfium.py`), about three times as fast; "pdfplumber" with pdfminer, the
+    reader before it. A file PDFium cannot read is read by pdfminer from the page where PDFium
+    stopped, so its problems keep pdfminer's reasons. The limits hold for both: 50 MB, 200 pages,
+    60 s (checked between pages). A PDF without a character ends in ZP002, a scan's reason when it
+    holds images.
+    """
+    if len(data) > MAX_BYTES:
+        raise PdfUnreadable(
+            "ZP001",
+            f"PDF 文件过大（{len(data) / 1024 / 1024:.0f} MB，上限 {MAX_BYTES // 1024 // 1024} MB）",
+            f"the PDF is too large ({len(data) / 1024 / 1024:.0f} MB, limit {MAX_BYTES // 1024 // 1024} MB)",
+        )
+    deadline = time.monotonic() + MAX_SECONDS
+    counts = {"chars": 0, "images": 0}
+    done = 0
+    if backend == "pdfium":
+        try:
+            for page in _limited(_pdfium_pages(data), deadline, counts):
+                yield page
+                done += 1
+        except _PdfiumFailed:
+            pass  # pdfminer reads on from the page PDFium could not give
+        else:
+            _require_text(counts)
+            return
+    elif backend != "pdfplumber":
+        raise ValueError(f"unknown PDF backend {backend!r}")
+    for page in _limited(_pdfplumber_pages(data, skip=done), deadline, counts):
+        yield page
+    _require_text(counts)
+
+
+class _PdfiumFailed(Exception):
+    """PDFium could not open the file or a page of it."""
+
+
+def _pdfium_pages(data: bytes) -> Iterator[Page]:
+    try:
+        from ziping.readers.pdfium import PdfiumPasswordError, open_pdf
+    except ImportError as exc:  # an install without pypdfium2: pdfminer reads everything
+        raise _PdfiumFailed from exc
+    try:
+        with open_pdf(data) as pdf:
+            _check_page_count(len(pdf.pages))
+            for page in pdf.pages:
+                _ = page.objects  # parsed here, so that a failure is PDFium's and pdfminer can take over
+                yield page
+    except PdfiumPasswordError:
+        raise PdfUnreadable("ZP001", *ENCRYPTED) from None
+    except PdfUnreadable:
+        raise
+    except Exception as exc:  # noqa: BLE001 -- pypdfium2 and ctypes raise many types on a file PDFium cannot read
+        raise _PdfiumFailed from exc
+
+
+def _pdfplumber_pages(data: bytes, skip: int = 0) -> Iterator[Page]:
+    try:
+        import pdfplumber
+    except ImportError as exc:  # an install without the dependency: say so instead of a traceback
+        raise PdfUnreadable("ZP001", "缺少 pdfplumber，无法读取 PDF", "pdfplumber is not installed") from exc
+    import io
+
+    try:
+        with pdfplumber.open(io.BytesIO(data)) as pdf:
+            _check_page_count(len(pdf.pages))
+            yield from pdf.pages[skip:]
+    except PdfUnreadable:
+        raise
+    except Exception as exc:  # pdfminer raises many types for damaged files; every one is a bad input, not a bug
+        raise _unreadable(exc) from exc
+
+
+def _check_page_count(total: int) -> None:
+    if total > MAX_PAGES:
+        raise PdfUnreadable(
+            "ZP001", f"PDF 页数过多（{total} 页，上限 {MAX_PAGES} 页）", f"too many pages ({total}, limit {MAX_PAGES})"
+        )
+
+
+def _limited(pages: Iterator[Page], deadline: float, counts: dict[str, int]) -> Iterator[Page]:
+    """The pages within the time limit, each closed after use; counts characters and images."""
+    try:
+        for page in pages:
+            if time.monotonic() > deadline:
+                raise PdfUnreadable(
+                    "ZP001",
+                    f"PDF 解析超时（超过 {MAX_SECONDS:.0f} 秒）",
+                    f"PDF parsing timed out ({MAX_SECONDS:.0f} s)",
+                )
+            counts["chars"] += len(page.chars)
+            counts["images"] += len(page.images)
+            yield page
+            page.close()  # frees the page's parsed objects: memory stays flat over long PDFs
+    finally:
+        pages.close()  # type: ignore[attr-defined]  # the document, at once, whatever stopped the reading
+
+
+def _require_text(counts: dict[str, int]) -> None:
+    if counts["chars"] == 0:
+        if counts["images"]:
             raise PdfUnreadable("ZP002", *NO_TEXT_LAYER)
         raise PdfUnreadable("ZP002", "PDF 中没有任何文字", "the PDF holds no text")
-    return "\n".join(pages_text)
 
 
 def _unreadable(exc: Exception) -> PdfUnreadable:
@@ -126,7 +209,7 @@ def _unreadable(exc: Exception) -> PdfUnreadable:
     inner = exc.args[0] if exc.args and isinstance(exc.args[0], Exception) else exc.__context__ or exc
     name = type(inner).__name__
     if any("Password" in type(e).__name__ or "Encrypt" in type(e).__name__ for e in (exc, inner)):
-        return PdfUnreadable("ZP001", "PDF 已加密（需要密码），无法读取", "the PDF is encrypted (password required)")
+        return PdfUnreadable("ZP001", *ENCRYPTED)
     return PdfUnreadable(
         "ZP001",
         f"PDF 文件损坏或不完整，无法解析（{name}）",
@@ -155,7 +238,7 @@ def _page_text(page: Any, carried: tuple[int, int] | None) -> tuple[str, tuple[i
         for line in rest.extract_text_lines(x_tolerance=X_TOLERANCE, y_tolerance=Y_TOLERANCE, return_chars=False)
     ]
     for k, table in enumerate(sorted(tables, key=lambda t: t.bbox[1])):
-        texts = table.extract(x_tolerance=X_TOLERANCE, y_tolerance=Y_TOLERANCE)
+        texts = extract_table(page, table)
         columns = max((len(row) for row in texts), default=0)
         note_column = carried[0] if carried and k == 0 and carried[1] == columns else None
         lines, note_column = _table_lines(table, texts, note_column)
@@ -163,6 +246,27 @@ def _page_text(page: Any, carried: tuple[int, int] | None) -> tuple[str, tuple[i
         blocks.append((table.bbox[1], ["", *lines, ""]))
     blocks.sort(key=lambda block: block[0])
     return "\n".join(line for _, lines in blocks for line in lines), carried
+
+
+def extract_table(page: Page, table: Table) -> list[list[str | None]]:
+    """Each cell's text, row by row, as `table.extract` gives it, reading only the characters inside the table.
+
+    `Table.extract` tests every character of the page against every row; a page holds several
+    tables, so most of those tests are of characters elsewhere. A character belongs to a cell when
+    its centre lies inside it, and every cell lies inside the table's box: the texts are the same.
+    """
+    from pdfplumber.table import Table
+
+    x0, top, x1, bottom = table.bbox
+
+    def inside(obj: dict) -> bool:
+        return (
+            obj.get("object_type") == "char"
+            and x0 <= (obj["x0"] + obj["x1"]) / 2 <= x1
+            and top <= (obj["top"] + obj["bottom"]) / 2 <= bottom
+        )
+
+    return Table(page.filter(inside), table.cells).extract(x_tolerance=X_TOLERANCE, y_tolerance=Y_TOLERANCE)
 
 
 def _table_lines(table: Any, texts: list[list[str | None]], note_column: int | None) -> tuple[list[str], int | None]:

@@ -6,7 +6,8 @@ block) to the next. Inside it the reader finds the funds table by its column hea
 column headings (三级指标, 年度指标值 …) and the 总分 row; every value is taken from the cell that
 lines up with its label, so added rows, shifted columns and merged cells do not move anything.
 Merged cells are read from their top-left cell, the one that holds the text. This module opens the
-workbook and renders its cells; the labels are read by the one assembler (`assemble.py`).
+workbook (python-calamine through `calamine.py`, openpyxl for what calamine does not cover) and
+renders its cells; the labels are read by the one assembler (`assemble.py`).
 """
 
 from __future__ import annotations
@@ -40,18 +41,18 @@ class WorkbookError(Exception):
         self.en = en
 
 
-def read_workbook(data: bytes, source: str) -> ReadResult:
+def read_workbook(data: bytes, source: str, backend: str = "calamine") -> ReadResult:
     """Every form in a workbook's bytes; a file that is not a readable workbook becomes ZP001/ZP002."""
     try:
-        forms = read_xlsx(data, source)
+        forms = read_xlsx(data, source, backend)
     except WorkbookError as exc:
         return forms_result(source, error=exc)
     return forms_result(source, forms)
 
 
-def read_xlsx(data: bytes, source: str | None = None) -> list[dict[str, Any]]:
+def read_xlsx(data: bytes, source: str | None = None, backend: str = "calamine") -> list[dict[str, Any]]:
     """Every form in the workbook, as raw dicts ready for `Form.model_validate`; raises WorkbookError."""
-    return read_sheets(_load(data), source)
+    return read_sheets(load_sheets(data, backend), source)
 
 
 def is_encrypted_package(data: bytes) -> bool:
@@ -59,8 +60,17 @@ def is_encrypted_package(data: bytes) -> bool:
     return data.startswith(OLE_MAGIC) and "EncryptedPackage".encode("utf-16-le") in data
 
 
-def _load(data: bytes) -> list[tuple[str, list[Cell]]]:
-    """Each sheet's non-empty cells, row by row; every way a file can fail to open is a WorkbookError."""
+def load_sheets(data: bytes, backend: str = "calamine") -> list[tuple[str, list[Cell]]]:
+    """Each sheet's name and non-empty cells, row by row, as Excel shows them; raises WorkbookError.
+
+    The seam between a workbook and the label reader. `backend` "calamine" reads values and merged
+    ranges with python-calamine and number formats from styles.xml (`readers/calamine.py`), several
+    times as fast; "openpyxl" is the reader before it. What calamine does not cover (a formula
+    without a stored result, whose text the diagnostic quotes; a file it cannot read) openpyxl
+    reads, so every problem keeps openpyxl's reason. The size and zip-bomb checks come first.
+    """
+    if backend not in ("calamine", "openpyxl"):
+        raise ValueError(f"unknown workbook backend {backend!r}")
     if len(data) > MAX_BYTES:
         raise WorkbookError(
             f"文件过大（{len(data) / 1024 / 1024:.1f} MB，上限 {MAX_BYTES // 1024 // 1024} MB），未读取",
@@ -77,6 +87,13 @@ def _load(data: bytes) -> list[tuple[str, list[Cell]]]:
             "a legacy binary Office file (.xls), not .xlsx; save it as .xlsx",
         )
     archive = open_office_zip(data, "xl/workbook.xml", ("Excel 工作簿", "工作簿", ".xlsx"), ("workbook", "an Excel"))
+    if backend == "calamine":
+        try:
+            from ziping.readers.calamine import workbook_rows
+
+            return workbook_rows(data, archive)
+        except Exception:  # noqa: BLE001 -- what calamine cannot read, openpyxl reads, or names the problem of
+            pass
     try:
         formulas = _uncached_formula_sources(archive, data)
         return _sheets(data, formulas)
@@ -171,6 +188,7 @@ def render(value: Any, number_format: str = "General") -> str:
     if isinstance(value, bool):
         return "TRUE" if value else "FALSE"
     if isinstance(value, int | float):
+        value = value or 0  # Excel has no negative zero: -0.0 (a float calamine keeps as written) shows 0
         fmt = _FORMAT_NOISE.sub("", (number_format or "General").split(";")[0]).strip()
         if m := _SIMPLE_FORMAT.match(fmt):
             places = len(m.group(2) or "")
