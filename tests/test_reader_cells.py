@@ -9,6 +9,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from ziping.checks import Checker
+from ziping.model import Location
 from ziping.readers import read_bytes
 from ziping.readers.streams import shape
 from ziping.readers.text import read_text as read_cells
@@ -51,9 +52,9 @@ def test_tabs_with_weight_before_target():
     assert form["funds"]["execution_rate"]["raw"] == "75%"
     assert form["total"]["weight"]["raw"] == "100" and form["total"]["score"]["raw"] == "89.5"
     # No 实际完成情况: the 评价结论 stands in for it, with its line.
-    assert form["goals"]["actual"] == {"raw": "基本完成年度目标。", "location": {"line": 12, "end_line": None}}
+    assert form["goals"]["actual"] == {"raw": "基本完成年度目标。", "location": Location(line=12)}
     # 项目负责人 and 联系电话 are fields of the header now, with their line, not unplaced text.
-    assert form["header"]["contact"] == {"raw": "张三", "location": {"line": 4, "end_line": None}}
+    assert form["header"]["contact"] == {"raw": "张三", "location": Location(line=4)}
     assert form["header"]["phone"]["raw"] == "12345678"
     assert not any("负责人" in u["raw"] or "电话" in u["raw"] for u in form["unread"])
 
@@ -81,13 +82,13 @@ def test_markdown_pipes_and_form_split():
     )
     forms = read_cells(text)
     assert [f["header"]["project_name"]["raw"] for f in forms] == ["甲", "乙"]
-    assert forms[0]["indicators"][0]["location"] == {"line": 5, "end_line": None}
+    assert forms[0]["indicators"][0]["location"] == Location(line=5)
 
 
 def test_one_cell_per_line_joins_nature_target_unit():
     form = read_cells(QINGSHEN.read_text(encoding="utf-8"))[0]
     first = form["indicators"][0]
-    assert first["target"] == {"raw": "=100%", "location": {"line": 81, "end_line": 83}}
+    assert first["target"] == {"raw": "=100%", "location": Location(line=81, end_line=83)}
     assert form["funds"]["unit"] == "万元"
 
 

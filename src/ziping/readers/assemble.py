@@ -16,10 +16,11 @@ from __future__ import annotations
 import re
 from collections import Counter
 from collections.abc import Callable, Sequence
+from functools import lru_cache
 from typing import Any
 
 from ziping.readers import align
-from ziping.readers.cells import EMPTY, NUMBER, PERCENT, Cell, field_of, joined_where, kind_of
+from ziping.readers.cells import EMPTY, NUMBER, PERCENT, Cell, field_of, joined_where, kind_of, located
 from ziping.readers.labels import (
     AMOUNT_UNIT,
     CLOSING_LABELS,
@@ -43,6 +44,7 @@ from ziping.readers.labels import (
     is_known_label,
     is_prompt,
     is_template_comment,
+    key as label_key,
     level1_of,
     level2_of,
     match_prefix,
@@ -88,61 +90,132 @@ HEADLESS_LAYOUTS: tuple[tuple[str, ...], ...] = (
 
 def text_region(cells: Sequence[Cell]) -> dict[str, Any]:
     """A form's place in a text: its first and last line."""
-    lines = [c.where["line"] for c in cells if c.where.get("line") is not None]
-    if not lines:
+    first = last = None
+    for cell in cells:
+        line = cell.where.get("line")
+        if line is None:
+            continue
+        end = cell.where.get("end_line") or line
+        if first is None or line < first:
+            first = line
+        if last is None or end > last:
+            last = end
+    if first is None:
         return {}
-    last = max(c.where.get("end_line") or c.where["line"] for c in cells if c.where.get("line") is not None)
-    return {"line": min(lines), "end_line": last if last != min(lines) else None}
+    return {"line": first, "end_line": last if last != first else None}
 
 
 # --- finding the forms ---------------------------------------------------------------------------------
 
 
+class Tag:
+    """What a cell's label is, as the form finder and the sections ask it (one cached answer per label):
+    bits of a plain int, which Python tests several times faster than an IntFlag's members."""
+
+    CONTENT = 1  # a label only a form holds
+    TITLE = 2
+    TOTAL = 4
+    TABLE = 8  # a level-1 or level-2 header, or the 三级指标 heading: the indicator table is under way
+    PROJECT = 16  # 项目名称 / 项目编码: a header block begins
+    FUNDS_HEAD = 32
+    SECTION = 64  # a section begins here (funds, table, goals, 总分, closing, level 1)
+    CLOSING = 128
+    GRADE = 256
+    GOALS = 512
+    LEVEL1 = 1024
+
+
+@lru_cache(maxsize=1 << 15)
+def _tags(text: str) -> int:
+    key = label_key(text)
+    k = key.rstrip(":")
+    if not k:
+        return 0
+    tags = 0
+    header = _header_field(key)
+    level1 = level1_of(k) is not None
+    level2 = level2_of(k) is not None
+    funds_head = funds_heading(k) is not None
+    table_head = table_heading(k) is not None
+    goals = k in GOALS or k in GOALS_HEADING
+    total = k in TOTAL_LABELS or any(k.startswith(t + "(") for t in TOTAL_LABELS)
+    column = match_prefix(k, INDICATOR_COLUMNS)
+    if (
+        k in HEADER
+        or split_label(text) is not None
+        or funds_head
+        or match_prefix(k, FUNDS_COLUMNS) in ("budget", "executed")
+        or match_prefix(k, FUNDS_ROWS) == "total"
+        or k in GOALS
+        or table_head
+        or column in ("name", "target", "actual", "level1")
+        or level1
+        or level2
+        or k in TOTAL_LABELS
+    ):
+        tags |= Tag.CONTENT
+    if title_of(text) is not None:
+        tags |= Tag.TITLE
+    if total:
+        tags |= Tag.TOTAL
+    if level1 or level2 or column == "name":
+        tags |= Tag.TABLE
+    if header in ("project_name", "project_code"):
+        tags |= Tag.PROJECT
+    if funds_head:
+        tags |= Tag.FUNDS_HEAD
+    if funds_head or table_head or goals or total or k in CLOSING_LABELS or level1:
+        tags |= Tag.SECTION
+    if k in CLOSING_LABELS:
+        tags |= Tag.CLOSING
+    if k in GRADE:
+        tags |= Tag.GRADE
+    if goals:
+        tags |= Tag.GOALS
+    if level1:
+        tags |= Tag.LEVEL1
+    return tags
+
+
+def tags(cell: Cell) -> int:
+    """What a cell's label is (Tag bits); 0 for a value or a long text."""
+    return _tags(cell.text) if cell.key else 0
+
+
+def _header_field(key: str) -> str | None:
+    label = key.rstrip(":")
+    return HEADER.get(label) or HEADER.get(re.sub(r"\(盖章\)$", "", label)) if label else None
+
+
+def _header_key(cell: Cell) -> str | None:
+    return _header_field(cell.key) if cell.key else None
+
+
 def _is_title(cells: Sequence[Cell], i: int) -> bool:
     cell = cells[i]
-    if not cell.key or title_of(cell.text) is None:
+    if not tags(cell) & Tag.TITLE:
         return False
     # The value of a 项目名称 label can look like a title ("…经费支出绩效自评表"): it is the name.
     prev = cells[i - 1] if i else None
     return not (prev is not None and _header_key(prev) is not None and (not prev.row or prev.row == cell.row))
 
 
-def _header_key(cell: Cell) -> str | None:
-    label = re.sub(r"\(盖章\)$", "", cell.key.rstrip(":")) if cell.key else ""
-    return HEADER.get(label) or HEADER.get(cell.key.rstrip(":")) if label else None
-
-
 def _is_content(cell: Cell) -> bool:
     """A label only a form holds: what makes a stretch of cells a form rather than page furniture."""
-    k = cell.key.rstrip(":")
-    if not k:
-        return False
-    return (
-        k in HEADER
-        or split_label(cell.text) is not None
-        or funds_heading(k) is not None
-        or match_prefix(k, FUNDS_COLUMNS) in ("budget", "executed")
-        or match_prefix(k, FUNDS_ROWS) == "total"
-        or k in GOALS
-        or table_heading(k) is not None
-        or match_prefix(k, INDICATOR_COLUMNS) in ("name", "target", "actual", "level1")
-        or level1_of(k) is not None
-        or level2_of(k) is not None
-        or k in TOTAL_LABELS
-    )
+    return bool(tags(cell) & Tag.CONTENT)
 
 
 def _is_total(cell: Cell) -> bool:
-    k = cell.key.rstrip(":")
-    return k in TOTAL_LABELS or any(k.startswith(t + "(") for t in TOTAL_LABELS)
+    return bool(tags(cell) & Tag.TOTAL)
 
 
 def form_starts(cells: Sequence[Cell]) -> list[int]:
     """Where each form begins: at its title (the last of several with nothing between them), or, without
     one, at its first label; a second header block after a form's 总分 row starts another form."""
     n = len(cells)
-    content = [_is_content(c) for c in cells]
-    titles = [i for i in range(n) if _is_title(cells, i)]
+    labels = [tags(c) for c in cells]
+    content = [bool(t & Tag.CONTENT) for t in labels]
+    titles = [i for i in range(n) if labels[i] & Tag.TITLE and _is_title(cells, i)]
     starts: list[int] = []
     for k, t in enumerate(titles):
         stop = titles[k + 1] if k + 1 < len(titles) else n
@@ -162,13 +235,14 @@ def form_starts(cells: Sequence[Cell]) -> list[int]:
         stop = starts[k + 1] if k + 1 < len(starts) else n
         seen_total = seen_table = False
         for i in range(s + 1, stop):
-            cell = cells[i]
-            key = cell.key.rstrip(":")
-            if key and (level1_of(key) or level2_of(key) or match_prefix(key, INDICATOR_COLUMNS) == "name"):
+            tag = labels[i]
+            if not tag:
+                continue
+            if tag & Tag.TABLE:
                 seen_table = True
-            if _is_total(cell) and seen_table:  # a 总分 ending a table, not a 自评总分 in the header
+            if tag & Tag.TOTAL and seen_table:  # a 总分 ending a table, not a 自评总分 in the header
                 seen_total = True
-            elif seen_total and (_header_key(cell) in ("project_name", "project_code") or funds_heading(cell.key)):
+            elif seen_total and tag & (Tag.PROJECT | Tag.FUNDS_HEAD):
                 out.append(i)
                 seen_total = False
     return out
@@ -200,7 +274,7 @@ class FormAssembler:
         self.form: dict[str, Any] = {
             "source": source,
             "index": index,
-            "location": region(self.cells),
+            "location": located(region(self.cells)),
             "header": {},
             "funds": {},
             "goals": {},
@@ -220,8 +294,12 @@ class FormAssembler:
 
     def use(self, *cells: Cell | None) -> None:
         for cell in cells:
-            if cell is not None:
+            if cell is None:
+                continue
+            if cell.parts:
                 self.used.update(id(c) for c in cell.sources())
+            else:
+                self.used.add(id(cell))
 
     def value(self, cell: Cell | None, label: str, text: str | None = None) -> dict[str, Any] | None:
         """The field a value cell holds, or None when it is empty or a formula without a stored result."""
@@ -235,7 +313,7 @@ class FormAssembler:
                 {
                     "raw": f"{label}（{place}）是未计算的公式 {cell.formula}，"
                     "文件中没有保存计算结果；请在 Excel 或 WPS 中打开并保存后再检查",
-                    "location": cell.where,
+                    "location": cell.location,
                 }
             )
             return None
@@ -270,16 +348,7 @@ class FormAssembler:
         return bool(cell.key) and is_known_label(cell.text) and title_of(cell.text) is None
 
     def starts_section(self, cell: Cell) -> bool:
-        k = cell.key.rstrip(":")
-        return bool(k) and (
-            funds_heading(k) is not None
-            or table_heading(k) is not None
-            or k in GOALS
-            or k in GOALS_HEADING
-            or _is_total(cell)
-            or k in CLOSING_LABELS
-            or level1_of(k) is not None
-        )
+        return bool(tags(cell) & Tag.SECTION)
 
     # -- the walk ----------------------------------------------------------------------------------------
 
@@ -492,7 +561,7 @@ class FormAssembler:
                     row.setdefault(column, field_of(cell))
                 elif column in ("weight", "execution_rate", "execution_score"):
                     funds.setdefault(column, field_of(cell))
-            row.setdefault("location", next(iter(totals.values())).where)
+            row.setdefault("location", next(iter(totals.values())).location)
         return k
 
     def _funds_heading(self, cell: Cell, m: re.Match[str]) -> None:
@@ -503,15 +572,7 @@ class FormAssembler:
             funds["unit"] = next(g for g in unit.groups() if g)
 
     def _funds_row_key(self, cell: Cell) -> str | None:
-        if not cell.key:
-            return None
-        label = strip_of(cell.key.split(":")[0] if ":" in cell.key.rstrip(":") else cell.key)
-        if label in OTHER_FUNDS_ROWS:
-            return "other_row"
-        key = FUNDS_ROWS.get(label)
-        if key is None and cell.key.startswith("其中"):
-            key = match_prefix(cell.key, FUNDS_ROWS)
-        return key
+        return _funds_row_of(cell.key) if cell.key else None
 
     def _funds_row(self, k: int, row_key: str, columns: list[tuple[str, Cell]]) -> int:
         funds = self.form["funds"]
@@ -555,7 +616,7 @@ class FormAssembler:
                 self.unread.append(field_of(label))
             return k
         placed = self._place_funds(values, columns, row_key)
-        row: dict[str, Any] = {"location": (values[0] if values else label).where}
+        row: dict[str, Any] = {"location": (values[0] if values else label).location}
         for column, cell in placed.cells.items():
             self.use(cell)
             if column not in _FUNDS_COLUMN_NAMES or (row_key != "total" and column not in _MONEY):
@@ -586,8 +647,9 @@ class FormAssembler:
         geometric = [c for c in values if c.col] and all(c.col for _, c in columns) and columns
         if geometric:
             placed = align.Placement()
+            by_col = {col: name for name, head in reversed(columns) for col in range(head.col, head.last_col + 1)}
             for cell in values:
-                column = next((name for name, head in columns if cell.overlaps(head.span)), None)
+                column = next((by_col[col] for col in range(cell.col, cell.last_col + 1) if col in by_col), None)
                 if column is not None and column not in placed.cells:
                     placed.cells[column] = cell
                 else:
@@ -668,7 +730,7 @@ class FormAssembler:
             k += 1
         for part, cell in zip([p for p, _ in labels], _goal_texts(texts, len(labels))):
             if cell:
-                goals.setdefault(part, {"raw": _prose(cell), "location": joined_where(cell)})
+                goals.setdefault(part, {"raw": _prose(cell), "location": located(joined_where(cell))})
         return k
 
     def _goal_label_follows(self, k: int) -> bool:
@@ -753,17 +815,16 @@ class FormAssembler:
     def _table_end(self, k: int, name_col: int = 0) -> int:
         while k < self.n:
             cell = self.cells[k]
-            key = cell.key.rstrip(":")
-            if name_col and cell.col >= name_col:
+            tag = tags(cell)
+            if not tag or name_col and cell.col >= name_col:
                 k += 1  # in the name column and right of it, a cell is a name or a value, whatever it says
                 continue
+            key = cell.key.rstrip(":")
             # "改进措施：…" inside a deviation note is the note's own heading; the closing block's label stands alone.
-            closing = key in CLOSING_LABELS and (key in (CONCLUSION, *NOTES) or not cell.key.endswith(":"))
-            if _is_total(cell) or closing or key in GRADE:
+            closing = tag & Tag.CLOSING and (key in (CONCLUSION, *NOTES) or not cell.key.endswith(":"))
+            if tag & (Tag.TOTAL | Tag.GRADE | Tag.PROJECT) or closing:
                 return k
-            if key and (funds_heading(key) or key in GOALS or title_of(cell.text)) and not level1_of(key):
-                return k
-            if _header_key(cell) in ("project_name", "project_code"):
+            if tag & (Tag.FUNDS_HEAD | Tag.GOALS | Tag.TITLE) and not tag & Tag.LEVEL1:
                 return k
             k += 1
         return k
@@ -775,6 +836,11 @@ class FormAssembler:
         rows: dict[int, list[Cell]] = {}
         for cell in block:
             rows.setdefault(cell.row, []).append(cell)
+        # Each grid column's heading, the first heading of the span for a merged one.
+        by_col: dict[int, list[str]] = {}
+        for key, (first, last) in spans.items():
+            for col in range(first, last + 1):
+                by_col.setdefault(col, []).append(key)
         for _, cells in sorted(rows.items()):
             own_level2 = None
             for cell in cells:
@@ -791,7 +857,10 @@ class FormAssembler:
             for cell in cells:
                 if id(cell) in self.used:
                     continue
-                column = next((c for c, span in spans.items() if cell.overlaps(span) and c not in values), None)
+                column = next(
+                    (c for col in range(cell.col, cell.last_col + 1) for c in by_col.get(col, ()) if c not in values),
+                    None,
+                )
                 if column is not None and column not in ("level1", "level2"):
                     values[column] = cell
             self._indicator(values, level1, level2, own_level2)
@@ -872,14 +941,14 @@ class FormAssembler:
 
     def _add_level1(self, cell: Cell, l1: tuple[str, str | None]) -> str:
         self.use(cell)
-        entry: dict[str, Any] = {"name": l1[0], "location": cell.where}
+        entry: dict[str, Any] = {"name": l1[0], "location": cell.location}
         if l1[1] is not None:
             entry["weight"] = field_of(cell, l1[1])
         self.form["level1"].append(entry)
         return l1[0]
 
     def _placeholder(self, level1: str, level2: str, where: dict[str, Any]) -> None:
-        self.form["placeholders"].append({"level1": level1, "level2": level2, "location": where})
+        self.form["placeholders"].append({"level1": level1, "level2": level2, "location": located(where)})
 
     def _indicator(
         self, values: dict[str, Cell], level1: str, level2: str, own_level2: Cell | None, unsure: bool = False
@@ -917,7 +986,7 @@ class FormAssembler:
             out["name"] = field_of(name, _NUMBERING.sub("", name.text.strip(), count=1).strip() or name.text.strip())
         if target_cells:
             self.use(*target_cells)
-            out["target"] = {"raw": target_raw, "location": joined_where(target_cells)}
+            out["target"] = {"raw": target_raw, "location": located(joined_where(target_cells))}
         elif "target" in values and values["target"].formula:
             self.value(values["target"], "年度指标值")
         actual = values.get("actual")
@@ -942,7 +1011,7 @@ class FormAssembler:
         anchor = name or next(iter(values.values()))
         out.setdefault("name", field_of(anchor, ""))
         cells = [c for k, c in values.items() if k != "actual_unit"]
-        out["location"] = joined_where(cells) if "line" in anchor.where else anchor.where
+        out["location"] = located(joined_where(cells)) if "line" in anchor.where else anchor.location
         if unsure:
             self.form["unsure"].append(f"indicators[{len(self.form['indicators'])}]")
         self.form["indicators"].append(out)
@@ -952,7 +1021,7 @@ class FormAssembler:
     def _total(self, k: int, columns: dict[str, Cell]) -> int:
         label = self.cells[k]
         self.use(label)
-        total: dict[str, Any] = {"location": label.where}
+        total: dict[str, Any] = {"location": label.location}
         values: list[Cell] = []
         j = k + 1
         while j < self.n:
@@ -1035,7 +1104,7 @@ class FormAssembler:
             if label.key.rstrip(":") == CONCLUSION and filled and "actual" not in self.form["goals"]:
                 self.form["goals"]["actual"] = {
                     "raw": "\n".join(c.text for c in filled),
-                    "location": joined_where(filled),
+                    "location": located(joined_where(filled)),
                 }
                 continue
             if filled:
@@ -1066,6 +1135,18 @@ class FormAssembler:
 
         if hint := detect_profile({k.rstrip(":") for k in self.keys}):
             self.form["profile_hint"] = hint
+
+
+@lru_cache(maxsize=1 << 14)
+def _funds_row_of(key: str) -> str | None:
+    """The funds row a label names ("total", "fiscal" …, "other_row" for a row with no field), or None."""
+    label = strip_of(key.split(":")[0] if ":" in key.rstrip(":") else key)
+    if label in OTHER_FUNDS_ROWS:
+        return "other_row"
+    row = FUNDS_ROWS.get(label)
+    if row is None and key.startswith("其中"):
+        row = match_prefix(key, FUNDS_ROWS)
+    return row
 
 
 def _compound(label: str) -> tuple[str, ...] | None:

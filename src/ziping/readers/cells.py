@@ -15,13 +15,14 @@ from dataclasses import dataclass, field
 from functools import lru_cache
 from typing import Any
 
+from ziping.model import Location
 from ziping.readers.labels import key as label_key
 
 # A cell this long is no label; labels are compared only on short cells, so oversized cells stay cheap.
 MAX_LABEL = 40
 
 
-@dataclass(slots=True, eq=False)
+@dataclass(slots=True, eq=False, init=False)
 class Cell:
     """One cell of text and where it came from."""
 
@@ -34,16 +35,42 @@ class Cell:
     glued: bool = False  # cell boundaries were lost: the text may hold several cells run together
     key: str = field(default="")  # the text as labels are matched (empty for long cells)
     parts: tuple[Cell, ...] = ()  # the cells a joined or split cell was made from
+    _location: Location | None = field(default=None, repr=False)
+
+    @property
+    def location(self) -> Location:
+        """`where` as the model's Location, built once: the form validates it without checking it again."""
+        if self._location is None:
+            self._location = located(self.where)
+        return self._location
 
     def sources(self) -> tuple[Cell, ...]:
         """This cell and every cell it was made from."""
         return (self, *(p for part in self.parts for p in part.sources()))
 
-    def __post_init__(self) -> None:
-        if not self.key and self.text and len(self.text) <= MAX_LABEL:
-            self.key = label_key(self.text)
-        if self.col and not self.last_col:
-            self.last_col = self.col
+    # Written out rather than generated: a form is a hundred cells and more, and every reader makes them.
+    def __init__(
+        self,
+        text: str,
+        where: dict[str, Any],
+        row: int = 0,
+        col: int = 0,
+        last_col: int = 0,
+        formula: str | None = None,
+        glued: bool = False,
+        key: str = "",
+        parts: tuple[Cell, ...] = (),
+    ) -> None:
+        self.text = text
+        self.where = where
+        self.row = row
+        self.col = col
+        self.last_col = last_col or col
+        self.formula = formula
+        self.glued = glued
+        self.key = key or (label_key(text) if text and len(text) <= MAX_LABEL else "")
+        self.parts = parts
+        self._location = None
 
     def overlaps(self, span: tuple[int, int]) -> bool:
         return bool(self.col) and self.col <= span[1] and span[0] <= self.last_col
@@ -51,6 +78,18 @@ class Cell:
     @property
     def span(self) -> tuple[int, int]:
         return (self.col, self.last_col)
+
+
+def located(where: dict[str, Any]) -> Location:
+    """A location the readers made, as the model's Location: a form validates a Location it is given without
+    looking into it again, where a dict would cost a third of the form's whole check. Locations are frozen,
+    so the cells of one line share one."""
+    return _located(tuple(where.items()))
+
+
+@lru_cache(maxsize=1 << 14)
+def _located(items: tuple[tuple[str, Any], ...]) -> Location:
+    return Location(**dict(items))
 
 
 def joined(cells: list[Cell], text: str | None = None) -> Cell:
@@ -82,7 +121,7 @@ def joined_where(cells: list[Cell]) -> dict[str, Any]:
 
 def field_of(cell: Cell, text: str | None = None) -> dict[str, Any]:
     """A raw field dict for the model: the cell's text (or `text`) and its location."""
-    return {"raw": cell.text if text is None else text, "location": cell.where}
+    return {"raw": cell.text if text is None else text, "location": cell.location}
 
 
 # --- what a value looks like -------------------------------------------------------------------------

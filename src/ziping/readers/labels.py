@@ -257,9 +257,9 @@ _LEVEL1 = re.compile(
     r"项目决策|项目管理|投入目标)(?:\((?P<weight>\d+(?:\.\d+)?)分?\)|(?P<bare>\d+(?:\.\d+)?)分)?$"
 )
 # Longest label first, so "偏差原因分析及改进措施" wins over "偏差原因分析" and "年度指标值" over "指标值".
-_LONGEST_FIRST = {
-    id(table): sorted(table, key=len, reverse=True) for table in (FUNDS_COLUMNS, INDICATOR_COLUMNS, FUNDS_ROWS)
-}
+_TABLES = {"funds_columns": FUNDS_COLUMNS, "indicator_columns": INDICATOR_COLUMNS, "funds_rows": FUNDS_ROWS}
+_TABLE_NAMES = {id(table): name for name, table in _TABLES.items()}
+_LONGEST_FIRST = {name: sorted(table, key=len, reverse=True) for name, table in _TABLES.items()}
 
 
 def normalize(text: str) -> str:
@@ -286,13 +286,25 @@ def strip_of(label: str) -> str:
 
 def match_prefix(text: str, table: dict[str, str]) -> str | None:
     """The key of a column or row label that starts the cell ("全年预算数(A)", "其中:当年财政拨款")."""
+    name = _TABLE_NAMES.get(id(table))
+    if name is None:  # a table of the caller's own
+        label_key = strip_of(key(text))
+        return next((table[label] for label in sorted(table, key=len, reverse=True) if label_key.startswith(label)), None)
+    return _match_prefix(text, name)
+
+
+@lru_cache(maxsize=1 << 15)
+def _match_prefix(text: str, name: str) -> str | None:
+    # Every cell of every form asks this of several tables: answered once per distinct text.
+    table = _TABLES[name]
     label_key = strip_of(key(text))
-    for label in _LONGEST_FIRST.get(id(table)) or sorted(table, key=len, reverse=True):
+    for label in _LONGEST_FIRST[name]:
         if label_key.startswith(label):
             return table[label]
     return None
 
 
+@lru_cache(maxsize=1 << 14)
 def split_label(text: str) -> tuple[str, str] | None:
     """A header cell holding label and value together ("项目名称：人大宣传"): the field key and the value."""
     head, sep, value = text.replace("：", ":").partition(":")
@@ -302,6 +314,7 @@ def split_label(text: str) -> tuple[str, str] | None:
     return (field, value.strip()) if field else None
 
 
+@lru_cache(maxsize=1 << 14)
 def level1_of(text: str) -> tuple[str, str | None] | None:
     """A level-1 header cell ("产出指标（50分）", "产 出 指 标\\n(50分)"): its scored name and its weight's raw text."""
     m = _LEVEL1.match(key(text))
@@ -310,6 +323,7 @@ def level1_of(text: str) -> tuple[str, str | None] | None:
     return LEVEL1_ALIASES[m.group("name")], m.group("weight") or m.group("bare")
 
 
+@lru_cache(maxsize=1 << 14)
 def level2_of(text: str) -> tuple[str, str | None] | None:
     """A level-2 header cell ("数量指标", "经济效益 指标", "数量指标(10分)"): its name and its weight, if given."""
     label = key(text)
@@ -320,6 +334,7 @@ def level2_of(text: str) -> tuple[str, str | None] | None:
     return None
 
 
+@lru_cache(maxsize=1 << 14)
 def title_of(text: str) -> re.Match[str] | None:
     """A form's title ("部门预算项目支出绩效自评表(2023年度)", "绩效目标自评表"), or None."""
     label = key(text)
@@ -328,26 +343,31 @@ def title_of(text: str) -> re.Match[str] | None:
     return TITLE.match(label)
 
 
+@lru_cache(maxsize=1 << 14)
 def funds_heading(text: str) -> re.Match[str] | None:
     """The heading of the funds section, with budget execution's weight when it gives one."""
     return FUNDS_HEADING.match(key(text))
 
 
+@lru_cache(maxsize=1 << 14)
 def table_heading(text: str) -> re.Match[str] | None:
     """The heading of the indicator table ("绩效指标(90分)", "年度绩效指标")."""
     return TABLE_HEADING.match(key(text))
 
 
+@lru_cache(maxsize=1 << 14)
 def is_template_comment(text: str) -> bool:
     """A hint the template prints in a cell, not a value."""
     return bool(_TEMPLATE_COMMENT.search(normalize(text)))
 
 
+@lru_cache(maxsize=1 << 14)
 def is_prompt(text: str) -> bool:
     """A template's instruction left where a value goes ("…(100字以内)")."""
     return bool(TEMPLATE_PROMPT.search(key(text)))
 
 
+@lru_cache(maxsize=1 << 14)
 def is_known_label(text: str) -> bool:
     """Any label or heading of the form: a cell that holds no value."""
     label = key(text).rstrip(":")

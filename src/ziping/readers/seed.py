@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
+from functools import lru_cache
 from itertools import combinations
 
 from ziping.chinese import TRADITIONAL_HINT, convert
@@ -126,8 +127,9 @@ class _Grid:
     def row(self, *cells: tuple[str, int, int, int | None]) -> None:
         """One row: (text, column, first line, last line) per cell; column 0 has no place in the table."""
         self.number += 1
+        number, append = self.number, self.cells.append
         for text, col, first, last in cells:
-            self.cells.append(Cell(text, _loc(first, last), self.number, col, col))
+            append(Cell(text, _loc(first, last), number, col, col))
 
 
 def simplified_lines(text: str, raw_lines: list[str]) -> list[str]:
@@ -156,8 +158,14 @@ def _clean_lines(raw_lines: list[str], key_lines: list[str], start: int, end: in
     return lines
 
 
-def _loc(first: int, last: int | None = None) -> dict[str, int | None]:
+@lru_cache(maxsize=1 << 12)
+def _located_lines(first: int, last: int | None) -> dict[str, int | None]:
     return {"line": first, "end_line": last if last and last != first else None}
+
+
+def _loc(first: int, last: int | None = None) -> dict[str, int | None]:
+    # Shared by the cells of one line: no reader changes a cell's `where` in place.
+    return _located_lines(first, last)
 
 
 SECTIONS = ("funds", "goals", "table", "total")
