@@ -44,7 +44,6 @@ from ziping.readers.labels import (
     is_known_label,
     is_prompt,
     is_template_comment,
-    key as label_key,
     level1_of,
     level2_of,
     match_prefix,
@@ -53,6 +52,9 @@ from ziping.readers.labels import (
     strip_of,
     table_heading,
     title_of,
+)
+from ziping.readers.labels import (
+    key as label_key,
 )
 
 Region = Callable[[Sequence[Cell]], dict[str, Any]]

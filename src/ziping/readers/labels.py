@@ -289,7 +289,9 @@ def match_prefix(text: str, table: dict[str, str]) -> str | None:
     name = _TABLE_NAMES.get(id(table))
     if name is None:  # a table of the caller's own
         label_key = strip_of(key(text))
-        return next((table[label] for label in sorted(table, key=len, reverse=True) if label_key.startswith(label)), None)
+        return next(
+            (table[label] for label in sorted(table, key=len, reverse=True) if label_key.startswith(label)), None
+        )
     return _match_prefix(text, name)
 
 
