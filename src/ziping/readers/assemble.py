@@ -20,7 +20,7 @@ from functools import lru_cache
 from typing import Any
 
 from ziping.readers import align
-from ziping.readers.cells import EMPTY, NUMBER, PERCENT, Cell, field_of, joined_where, kind_of, located
+from ziping.readers.cells import EMPTY, NUMBER, PERCENT, Cell, field_of, joined_location, kind_of, located
 from ziping.readers.labels import (
     AMOUNT_UNIT,
     CLOSING_LABELS,
@@ -732,7 +732,7 @@ class FormAssembler:
             k += 1
         for part, cell in zip([p for p, _ in labels], _goal_texts(texts, len(labels))):
             if cell:
-                goals.setdefault(part, {"raw": _prose(cell), "location": located(joined_where(cell))})
+                goals.setdefault(part, {"raw": _prose(cell), "location": joined_location(cell)})
         return k
 
     def _goal_label_follows(self, k: int) -> bool:
@@ -988,7 +988,7 @@ class FormAssembler:
             out["name"] = field_of(name, _NUMBERING.sub("", name.text.strip(), count=1).strip() or name.text.strip())
         if target_cells:
             self.use(*target_cells)
-            out["target"] = {"raw": target_raw, "location": located(joined_where(target_cells))}
+            out["target"] = {"raw": target_raw, "location": joined_location(target_cells)}
         elif "target" in values and values["target"].formula:
             self.value(values["target"], "年度指标值")
         actual = values.get("actual")
@@ -1013,7 +1013,7 @@ class FormAssembler:
         anchor = name or next(iter(values.values()))
         out.setdefault("name", field_of(anchor, ""))
         cells = [c for k, c in values.items() if k != "actual_unit"]
-        out["location"] = located(joined_where(cells)) if "line" in anchor.where else anchor.location
+        out["location"] = joined_location(cells) if "line" in anchor.where else anchor.location
         if unsure:
             self.form["unsure"].append(f"indicators[{len(self.form['indicators'])}]")
         self.form["indicators"].append(out)
@@ -1106,7 +1106,7 @@ class FormAssembler:
             if label.key.rstrip(":") == CONCLUSION and filled and "actual" not in self.form["goals"]:
                 self.form["goals"]["actual"] = {
                     "raw": "\n".join(c.text for c in filled),
-                    "location": located(joined_where(filled)),
+                    "location": joined_location(filled),
                 }
                 continue
             if filled:

@@ -108,15 +108,33 @@ def joined(cells: list[Cell], text: str | None = None) -> Cell:
 def joined_where(cells: list[Cell]) -> dict[str, Any]:
     """The location of several cells read as one value: their lines, or the first cell of a grid."""
     first = cells[0].where
-    if "line" not in first:
+    if "line" not in first or len(cells) == 1:
         return first
-    lines = [c.where["line"] for c in cells if c.where.get("line") is not None]
-    ends = [c.where.get("end_line") or c.where["line"] for c in cells if c.where.get("line") is not None]
-    low, high = min(lines), max(ends)
-    where: dict[str, Any] = {"line": low, "end_line": high if high != low else None}
+    low = high = 0
+    for cell in cells:
+        where = cell.where
+        if where is first and low:
+            continue  # cells of one line share their location
+        line = where.get("line")
+        if line is None:
+            continue
+        end = where.get("end_line") or line
+        if not low or line < low:
+            low = line
+        if end > high:
+            high = end
+    where = {"line": low, "end_line": high if high != low else None}
     if high == low and first.get("column") is not None:
         where["column"] = first["column"]  # one long line: where the first of them starts
     return where
+
+
+def joined_location(cells: list[Cell]) -> Location:
+    """`joined_where` as the model's Location."""
+    first = cells[0]
+    if len(cells) == 1 or "line" not in first.where or all(c.where is first.where for c in cells):
+        return first.location
+    return located(joined_where(cells))
 
 
 def field_of(cell: Cell, text: str | None = None) -> dict[str, Any]:

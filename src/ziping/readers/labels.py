@@ -270,6 +270,8 @@ def normalize(text: str) -> str:
 @lru_cache(maxsize=1 << 15)
 def key(text: str) -> str:
     """A short cell as labels are matched: normalised, in simplified characters, one OCR slip repaired."""
+    if text.isascii() and text.isprintable() and " " not in text and "*" not in text:
+        return text  # a number or a code: nothing to normalise, and no label of the vocabulary is ASCII
     return canonical(to_simplified(normalize(text)))
 
 

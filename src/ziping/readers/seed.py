@@ -17,7 +17,8 @@ from functools import lru_cache
 from itertools import combinations
 
 from ziping.chinese import TRADITIONAL_HINT, convert
-from ziping.readers.cells import Cell
+from ziping.model import Location
+from ziping.readers.cells import Cell, located
 from ziping.readers.labels import FORM_HEADING, HEADER, LEVEL1_NAMES, LEVEL2_NAMES, PLACEHOLDER_TOKENS, SCORE_WORDS
 from ziping.values import parse_number
 
@@ -129,7 +130,10 @@ class _Grid:
         self.number += 1
         number, append = self.number, self.cells.append
         for text, col, first, last in cells:
-            append(Cell(text, _loc(first, last), number, col, col))
+            where, location = _located_lines(first, last)
+            cell = Cell(text, where, number, col, col)
+            cell._location = location
+            append(cell)
 
 
 def simplified_lines(text: str, raw_lines: list[str]) -> list[str]:
@@ -159,13 +163,10 @@ def _clean_lines(raw_lines: list[str], key_lines: list[str], start: int, end: in
 
 
 @lru_cache(maxsize=1 << 12)
-def _located_lines(first: int, last: int | None) -> dict[str, int | None]:
-    return {"line": first, "end_line": last if last and last != first else None}
-
-
-def _loc(first: int, last: int | None = None) -> dict[str, int | None]:
+def _located_lines(first: int, last: int | None) -> tuple[dict[str, int | None], Location]:
     # Shared by the cells of one line: no reader changes a cell's `where` in place.
-    return _located_lines(first, last)
+    where = {"line": first, "end_line": last if last and last != first else None}
+    return where, located(where)
 
 
 SECTIONS = ("funds", "goals", "table", "total")
@@ -584,12 +585,16 @@ class _CellCosts:
         """Every cell starting at fragment a, in one pass: the column only widens as the cell grows."""
         widest = 0
         joined = 0.0
-        fits_at = self.fits_at
-        for b in range(a + 1, len(self.widths) + 1):
-            widest = max(widest, self.widths[b - 1])
+        fitted = 0
+        fits_at, widths = self.fits_at, self.widths
+        for b in range(a + 1, len(widths) + 1):
             if b - 1 > a:
                 joined += self.joins[b - 1]
-            fitted = sum(1 for k in range(a + 1, b) if fits_at[k] <= widest)
+            if widths[b - 1] > widest:
+                widest = widths[b - 1]  # a wider column: lines before may now have had room for their next word
+                fitted = sum(1 for k in range(a + 1, b) if fits_at[k] <= widest)
+            elif b - 1 > a and fits_at[b - 1] <= widest:
+                fitted += 1
             cost = joined + 5.0 * fitted
             if a == 0 and b - a > 2:
                 cost += 2.0 * (b - a - 2)  # names are short: a long first cell is a target swallowed
