@@ -38,6 +38,7 @@ FAMILIES: tuple[tuple[str, tuple[str, ...]], ...] = (
     ("项目支出（通用）", ()),
 )
 _DROP = re.compile(r"[\s\u200b*＊]+")
+_OCR_REMARK = re.compile(r"\s*\([^()]*OCR[^()]*\)\s*$")
 
 
 class RealFormsError(Exception):
@@ -52,10 +53,13 @@ def key(text: str | None) -> str:
 def same_name(annotated: str, parsed: str) -> bool:
     """Whether a parsed indicator name is the annotated one: equal, or one holding the other with a few
     characters more (a unit in brackets, a numbering) but not a different name that happens to contain it."""
-    a, p = key(annotated), key(parsed)
+    # The annotations' own marks: a remark on OCR in brackets at the end, a long name cut short with "…".
+    annotated = _OCR_REMARK.sub("", annotated)
+    cut = "…" in annotated
+    a, p = key(annotated.split("…")[0].rstrip("(（")), key(parsed)
     if not a or not p:
         return False
-    if a == p:
+    if a == p or cut and len(a) >= 4 and p.startswith(a):
         return True
     short, long_ = sorted((a, p), key=len)
     return len(short) >= 4 and short in long_ and len(short) >= 0.6 * len(long_)

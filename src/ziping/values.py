@@ -223,9 +223,19 @@ def _cn_to_int(s: str) -> int | None:
 
 
 _NUM = r"[+-]?(?:\d{1,3}(?:,\d{3})+|\d+)(?:\.\d+)?"
-_NUMBER_RE = re.compile(rf"^(?P<num>{_NUM}|[+-]?\.\d+)\s?(?P<suf>万元|亿元|元|分|%)?$")
+_NUMBER_RE = re.compile(rf"^(?P<num>{_NUM}|[+-]?\.\d+)\s?(?P<suf>万元|亿元|万|亿|元|分|%)?$")
 _CN_NUMBER_RE = re.compile(rf"^(?P<cn>{_CN})(?P<suf>元|分|%)?$")
-_SUFFIX_FACTOR = {None: 1, "元": 1, "分": 1, "%": 1, "万元": 10_000, "亿元": 100_000_000}
+# "5.8万" is 5.8万元 written short, as the funds rows of transfer-payment forms do.
+_SUFFIX_FACTOR = {
+    None: 1,
+    "元": 1,
+    "分": 1,
+    "%": 1,
+    "万元": 10_000,
+    "亿元": 100_000_000,
+    "万": 10_000,
+    "亿": 100_000_000,
+}
 _NUMTOK = re.compile(r"\d+(?:[.,]\d+)*")
 _HAS_NUMERAL = re.compile(rf"[\d{_CN_CHARS}]")
 _PCT_WORD = re.compile(rf"百分之([\d.]+|{_CN})")

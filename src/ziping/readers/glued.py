@@ -17,7 +17,7 @@ from functools import lru_cache
 from typing import Any
 
 from ziping.chinese import to_simplified
-from ziping.readers.cells import Cell
+from ziping.readers.cells import TEXT, WORD, Cell, kind_of
 from ziping.readers.labels import (
     CLOSING_LABELS,
     FUNDS_COLUMNS,
@@ -141,6 +141,12 @@ def atoms(cell: Cell) -> list[Cell]:
     text = cell.text
     out: list[Cell] = []
     pos = 0
+    if numbered := _NUMBERED_ROW.match(text):
+        # "指标1免费发放原原种…": the row's numbering belongs to its name, it is not a value.
+        rest = atoms(Cell(text[numbered.end() :], cell.where, cell.row, glued=True))
+        if rest and kind_of(rest[0].text) in (WORD, TEXT):
+            rest[0] = Cell(numbered.group(0) + rest[0].text, cell.where, cell.row, glued=True)
+            return rest
     for m in _VALUE.finditer(text):
         if m.start() > pos:
             out.extend(_words(text[pos : m.start()], cell))

@@ -185,13 +185,16 @@ INDICATOR_COLUMNS: dict[str, str] = {
     "指标性质": "nature",
     "度量单位": "unit",
     "计量单位": "unit",
-    "偏差原因分析及改进措施": "note",
-    "偏差原因分析": "note",
-    "未完成原因分析": "note",
-    "未完成原因分析及改进措施": "note",
-    "未完成原因及拟采取的改进措施": "note",
-    "未完成原因和改进措施": "note",
-    "未完成原因": "note",
+    # The deviation note: 偏差原因分析及改进措施, 未完成原因和拟采取的改进措施 and every way of joining them.
+    **{
+        f"{cause}{analysis}{join}{measure}": "note"
+        for cause in ("偏差原因", "未完成原因")
+        for analysis in ("", "分析")
+        for join, measure in (
+            ("", ""),
+            *((j, m) for j in ("及", "和", "与", "") for m in ("改进措施", "整改措施", "拟采取的改进措施")),
+        )
+    },  # fmt: skip
     "单项指标完成情况": "completion",
     "复核分": "review_score",
 }

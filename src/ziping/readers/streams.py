@@ -98,11 +98,14 @@ def shape(text: str) -> str:
     run_on = spaced = 0
     for m in _COMMON_LABEL.finditer(text):
         after = text[m.end() : m.end() + 1]
-        if not after or after.isspace() or after in "|:：(（)）,，、;；。":
+        if after in "(（":
+            continue  # "全年预算数(A)": the label's own suffix says nothing of separators
+        if not after or after.isspace() or after in "|:：)）,，、;；。":
             spaced += 1
         else:
             run_on += 1
-    if run_on >= 5 and run_on * 5 >= (run_on + spaced) * 3:
+    # Mostly run on, or run on with nothing apart: a short form whose few labels all run into their values.
+    if run_on >= 5 and run_on * 5 >= (run_on + spaced) * 3 or run_on >= 3 and not spaced:
         return "glued"
     return "words"
 
