@@ -397,6 +397,10 @@ class FormAssembler:
             if last is not None:
                 self.form["cut_after"] = field_of(last)
         header = self.form["header"]
+        if "year" not in header and title_of(self.cells[0].text) is None:
+            # A form without its title (the next form of a page whose converter kept one title): the year the
+            # title held is not in the text, which says nothing of whether the form has one.
+            self.form["unsure"].append("header.year")
         if self.whole_department and "project_name" not in header:
             # A 部门整体支出 form evaluates a department, not a project: the department is what it is about.
             unit = header.get("implementing_unit") or header.get("budget_unit")

@@ -205,22 +205,25 @@ def _form_cells(lines: list[Line], grid: _Grid) -> None:
     funds_at, goals_at, table_at, total_at = (at.get(name) for name in SECTIONS)
     n = len(lines)
 
-    def section_end(*candidates: int | None) -> int:
-        return min([c for c in candidates if c is not None] + [n])
+    starts = sorted(i for i in (funds_at, goals_at, table_at, total_at) if i is not None)
+
+    def section_end(start: int) -> int:
+        """Where the section starting at `start` ends: at the next section, in whatever order they came."""
+        return next((i for i in starts if i > start), n)
 
     title = lines[0]
     grid.row((title.text, 1, title.number, None))
-    _header_cells(lines[1 : section_end(funds_at, goals_at, table_at, total_at)], grid)
+    _header_cells(lines[1 : section_end(0)], grid)
     if funds_at is not None:
         head = lines[funds_at]
         grid.row((head.text, 1, head.number, None))
-        _funds_cells(lines[funds_at + 1 : section_end(goals_at, table_at, total_at)], grid)
+        _funds_cells(lines[funds_at + 1 : section_end(funds_at)], grid)
     if goals_at is not None:
-        _goals_cells(lines[goals_at : section_end(table_at, total_at)], grid)
+        _goals_cells(lines[goals_at : section_end(goals_at)], grid)
     if table_at is not None:
         head = lines[table_at]
         grid.row(*((label, col, head.number, None) for col, label in enumerate(TABLE_COLUMNS, start=1)))
-        _indicator_cells(lines[table_at + 1 : section_end(total_at)], grid)
+        _indicator_cells(lines[table_at + 1 : section_end(table_at)], grid)
     if total_at is not None:
         _total_cells(lines[total_at], grid)
         for line in lines[total_at + 1 :]:
