@@ -8,6 +8,9 @@ a hand annotation of each form in it (funds figures, indicators, verified proble
 - execution rates: 全年执行数 ÷ 全年预算数 as recomputed from what was read, within 0.05 percentage points
   of the annotation's own figures;
 - indicators: an annotated indicator whose name is among the paired form's parsed indicators;
+- values: of the indicators found, each annotated 指标值, 实际完成值, 分值 and 得分 read as annotated (a
+  number compared by value; an annotation that leaves out a unit the form writes, "50" for "50个",
+  still agrees);
 - problems: a code of `expected_codes.json` raised (warning or error) on some form of its file.
 
 Beside them, every error raised on a form without verified problems is listed: the excerpts are cut
@@ -27,6 +30,7 @@ from typing import Any
 from ziping.checks import Checker, FileResult, FormResult
 from ziping.chinese import to_simplified
 from ziping.findings import Severity
+from ziping.values import parse_number
 
 RATE_TOLERANCE = 0.05  # percentage points
 # Layout families, told apart by what the text calls itself; a form is the first family whose words it holds.
@@ -88,6 +92,9 @@ class FormMeasure:
     indicators: int
     indicators_found: int
     missing: list[str] = field(default_factory=list)
+    values: int = 0  # annotated values of the found indicators
+    values_read: int = 0  # … read as annotated
+    misread: list[str] = field(default_factory=list)  # "完成率 actual: 98% ≠ 96%"
     has_problems: bool = True
     errors: list[str] = field(default_factory=list)  # "ZP304 total.score" …
 
@@ -118,6 +125,7 @@ class RealScore:
             "forms": (sum(f.read for f in forms), len(forms)),
             "rates": (sum(f.rate_ok for f in rated), len(rated)),
             "indicators": (sum(f.indicators_found for f in forms), sum(f.indicators for f in forms)),
+            "values": (sum(f.values_read for f in forms), sum(f.values for f in forms)),
             "problems": (sum(p[2] for p in problems), len(problems)),
             "clean_errors": (sum(len(f.errors) for f in forms if not f.has_problems), 0),
         }
@@ -141,6 +149,8 @@ class RealScore:
                     "rate_read": f.rate_read,
                     "indicators": [f.indicators_found, f.indicators],
                     "missing_indicators": f.missing,
+                    "values": [f.values_read, f.values],
+                    "misread_values": f.misread,
                     "has_problems": f.has_problems,
                     "errors": f.errors,
                 }
@@ -180,6 +190,44 @@ def _pair(annotated: list[dict[str, Any]], parsed: list[FormResult]) -> list[int
         taken.add(best)
         out.append(best)
     return out
+
+
+_VALUE_FIELDS = ("target", "actual", "weight", "score")
+
+
+def _values(wanted: list[dict[str, Any]], parsed: FormResult | None) -> tuple[int, list[str]]:
+    """How many annotated values the found indicators have, and those read otherwise."""
+    if parsed is None:
+        return 0, []
+    count, misread = 0, []
+    for annotated in wanted:
+        found = next((i for i in parsed.form.indicators if same_name(annotated["name"], i.label)), None)
+        if found is None:
+            continue
+        for name in _VALUE_FIELDS:
+            expected = annotated.get(name)
+            if isinstance(expected, str):
+                expected = _OCR_REMARK.sub("", expected) or None
+            value = getattr(found, name)
+            raw = value.raw if value is not None and value.raw.strip() else None
+            count += 1
+            if not same_value(expected, raw):
+                misread.append(f"{annotated['name']} {name}: {raw} ≠ {expected}")
+    return count, misread
+
+
+def same_value(annotated: Any, raw: str | None) -> bool:
+    """Whether a read value is the annotated one: a number by value, text as labels compare, a unit the
+    annotation leaves out ("50" for "50个") not held against the reading."""
+    if annotated is None or raw is None:
+        return annotated is None and raw is None
+    if isinstance(annotated, int | float):
+        return parse_number(raw) == annotated
+    a, r = key(str(annotated)), key(raw)
+    if a == r:
+        return True
+    # "50" annotated, "50个" read: the same figure with its unit, not "500".
+    return parse_number(a) is not None and r.startswith(a) and not r[len(a) : len(a) + 1].isdigit()
 
 
 def _was_read(result: FormResult) -> bool:
@@ -229,6 +277,7 @@ def evaluate_real(folder: Path, checker: Checker | None = None) -> RealScore:
             wanted = form.get("indicators") or []
             names = [ind.label for ind in parsed.form.indicators] if parsed else []
             missing = [a["name"] for a in wanted if not any(same_name(a["name"], n) for n in names)]
+            values, misread = _values(wanted, parsed)
             score.forms.append(
                 FormMeasure(
                     file=path.stem,
@@ -241,6 +290,9 @@ def evaluate_real(folder: Path, checker: Checker | None = None) -> RealScore:
                     indicators=len(wanted),
                     indicators_found=len(wanted) - len(missing),
                     missing=missing,
+                    values=values,
+                    values_read=values - len(misread),
+                    misread=misread,
                     has_problems=bool(form.get("problems")),
                     errors=[f"{f.code} {f.field}" for f in parsed.findings if f.severity is Severity.ERROR]
                     if parsed
@@ -260,6 +312,7 @@ _LABELS = {
         "forms": "读出的表（至少一个指标或资金行）",
         "rates": "预算执行率（由读出的数计算，误差 ≤ 0.05 个百分点）",
         "indicators": "标注的指标（名称在读出的指标中）",
+        "values": "读出指标的值（指标值、实际值、分值、得分与标注一致）",
         "problems": "核实的问题以正确代码报出",
         "clean_errors": "无核实问题的表上的错误",
         "family": "版式",
@@ -269,6 +322,7 @@ _LABELS = {
         "forms": "forms read (an indicator or funds row)",
         "rates": "execution rates (from what was read, within 0.05 points)",
         "indicators": "annotated indicators (name among those read)",
+        "values": "values of the indicators found (target, actual, weight, score as annotated)",
         "problems": "verified problems raised with the right code",
         "clean_errors": "errors on forms without verified problems",
         "family": "layout",
@@ -284,7 +338,7 @@ def render_table(score: RealScore, lang: str = "zh") -> str:
     heads = [labels["all"], *families]
     lines = [f"| | {' | '.join(heads)} |", "|---|" + "---:|" * len(heads)]
     per = [score.totals(), *(score.totals(name) for name in families)]
-    for measure in ("forms", "rates", "indicators", "problems", "clean_errors"):
+    for measure in ("forms", "rates", "indicators", "values", "problems", "clean_errors"):
         cells = []
         for totals in per:
             found, total = totals[measure]
