@@ -85,10 +85,15 @@ def test_same_findings_as_the_text():
     assert any(codes for codes in _findings(pdf))  # the seed's defects are found, not an empty agreement
 
 
-def test_locations_are_lines_of_the_extracted_text():
+def test_locations_name_the_page_and_the_cell():
     result = CHECKER.check_file(PDF)
-    lines = [f.location.line for form in result.forms for f in form.findings if f.location and f.location.line]
-    assert lines and all(line > 0 for line in lines)
+    places = [f.location for form in result.forms for f in form.findings if f.location]
+    assert places and all(loc.sheet and loc.sheet.startswith("第") and "页" in loc.sheet for loc in places)
+    # The 总分 row sits at the top of page 2, in a table of its own: its 分值 is the sixth column.
+    wrong_total = next(f for f in result.forms[0].findings if f.code == "ZP303")
+    assert wrong_total.location.describe() == "第2页 第3行第6列"
+    assert wrong_total.location.describe("en") == "page 2, row 3, column 6"
+    assert result.forms[0].form.location.describe() == "第1–2页"
 
 
 def test_scan_has_no_text_layer():

@@ -10,13 +10,19 @@ import pypdfium2 as pdfium
 import pytest
 
 from ziping.readers import pdf as pdf_reader
-from ziping.readers.pdf import extract_table, iter_pages, pdf_text, read_pdf
+from ziping.readers.pdf import extract_table, iter_pages, pdf_cells, read_pdf
 from ziping.readers.pdfium import PdfiumPage, open_pdf
 
 from .conftest import FIXTURES
 
 SEED_PDF = FIXTURES / "pdf" / "longgang-2023-selfeval.pdf"
 PDFS = [SEED_PDF, *sorted((FIXTURES / "pdf" / "synth").glob("*.pdf"))]
+
+
+def _cells(data: bytes, backend: str) -> tuple[list[tuple], str]:
+    """What a PDF gives the assembler: every cell with its place, and the text outside the tables."""
+    cells, text = pdf_cells(data, backend)
+    return [(c.text, c.where, c.row, c.col, c.last_col) for c in cells or []], text
 
 
 def _forms(data: bytes, backend: str) -> list[dict]:
@@ -26,9 +32,10 @@ def _forms(data: bytes, backend: str) -> list[dict]:
 
 
 @pytest.mark.parametrize("path", PDFS, ids=lambda p: p.name)
-def test_same_text_and_same_forms_as_pdfminer(path):
+def test_same_cells_and_same_forms_as_pdfminer(path):
     data = path.read_bytes()
-    assert pdf_text(data, "pdfium") == pdf_text(data, "pdfplumber")
+    cells, _ = _cells(data, "pdfium")
+    assert cells and (cells, _) == _cells(data, "pdfplumber")
     forms = _forms(data, "pdfium")
     assert forms and forms == _forms(data, "pdfplumber")
 
@@ -69,9 +76,14 @@ def test_ruling_lines_tables_and_the_text_around_them_are_pdfminers():
             assert b.bbox == pytest.approx(a.bbox, abs=0.1)
             assert [len(row.cells) for row in b.rows] == [len(row.cells) for row in a.rows]
             assert extract_table(after, b) == extract_table(before, a) == a.extract(x_tolerance=1.5, y_tolerance=3)
-        # The text around the tables, line by line. (Over a whole page lines can differ: rows of a generated table
-        # stand exactly 3 pt apart, the tolerance, and PDFium's single-precision positions fall on either side.)
-        assert pdf_reader._page_text(after, None) == pdf_reader._page_text(before, None)
+        # The cells and the text around the tables, line by line. (Over a whole page lines can differ: rows of a
+        # generated table stand exactly 3 pt apart, the tolerance, and PDFium's single-precision positions fall on
+        # either side.)
+        old_grid, new_grid = pdf_reader._PdfGrid(), pdf_reader._PdfGrid()
+        assert new_grid.add_page(after, 1, new_tables) == old_grid.add_page(before, 1, old_tables)
+        assert [(c.text, c.where, c.col, c.last_col) for c in new_grid.cells] == [
+            (c.text, c.where, c.col, c.last_col) for c in old_grid.cells
+        ]
 
 
 def _rotated_copy(rotation: int, turn_content: bool) -> bytes:
@@ -99,7 +111,7 @@ def _rotated_copy(rotation: int, turn_content: bool) -> bytes:
 @pytest.mark.parametrize("rotation, turn_content", [(90, False), (180, False), (270, False), (90, True), (270, True)])
 def test_rotated_pages_read_as_pdfminer_reads_them(rotation, turn_content):
     data = _rotated_copy(rotation, turn_content)
-    assert pdf_text(data, "pdfium") == pdf_text(data, "pdfplumber")
+    assert _cells(data, "pdfium") == _cells(data, "pdfplumber")
     if turn_content:  # upright again: the forms themselves
         assert len(_forms(data, "pdfium")) == 3
         assert _forms(data, "pdfium") == _forms(data, "pdfplumber")
@@ -107,7 +119,7 @@ def test_rotated_pages_read_as_pdfminer_reads_them(rotation, turn_content):
 
 def test_a_page_pdfium_cannot_read_is_read_by_pdfminer_from_there_on(monkeypatch):
     data = SEED_PDF.read_bytes()
-    expected = pdf_text(data, "pdfplumber")
+    expected = _cells(data, "pdfplumber")
     objects = PdfiumPage.objects.fget
 
     def failing_on_page_3(page):
@@ -118,7 +130,7 @@ def test_a_page_pdfium_cannot_read_is_read_by_pdfminer_from_there_on(monkeypatch
     monkeypatch.setattr(PdfiumPage, "objects", property(failing_on_page_3))
     backends = [type(page).__name__ for page in iter_pages(data)]
     assert backends == ["PdfiumPage", "PdfiumPage", "Page", "Page", "Page", "Page"]
-    assert pdf_text(data) == expected
+    assert _cells(data, "pdfium") == expected
 
 
 def test_without_pypdfium2_pdfminer_reads_everything(monkeypatch):
@@ -127,7 +139,7 @@ def test_without_pypdfium2_pdfminer_reads_everything(monkeypatch):
     data = SEED_PDF.read_bytes()
     monkeypatch.setitem(sys.modules, "ziping.readers.pdfium", None)  # import fails
     assert [type(page).__name__ for page in iter_pages(data)] == ["Page"] * 6
-    assert pdf_text(data) == pdf_text(data, "pdfplumber")
+    assert _cells(data, "pdfium") == _cells(data, "pdfplumber")
 
 
 @pytest.mark.parametrize("backend", ["pdfium", "pdfplumber"])
@@ -156,11 +168,11 @@ def test_limits_hold_for_pdfium(monkeypatch):
 
 def test_threads_reading_at_once_get_whole_answers():
     data = SEED_PDF.read_bytes()
-    expected = pdf_text(data, "pdfium")
-    results: list[str] = []
+    expected = _cells(data, "pdfium")
+    results: list[tuple] = []
 
     def read() -> None:
-        results.append(pdf_text(data, "pdfium"))
+        results.append(_cells(data, "pdfium"))
 
     threads = [threading.Thread(target=read) for _ in range(4)]
     for thread in threads:
@@ -182,4 +194,4 @@ def test_synthetic_pdfs_read_alike(tmp_path):
     assert len(paths) >= 10
     for path in paths:
         data = path.read_bytes()
-        assert pdf_text(data, "pdfium") == pdf_text(data, "pdfplumber"), path.name
+        assert _cells(data, "pdfium") == _cells(data, "pdfplumber"), path.name

@@ -56,22 +56,32 @@ class Location(BaseModel):
         if self.line is None:
             return _word_table(self.sheet, lang) if self.sheet else ""
         if self.end_line and self.end_line != self.line:
-            return f"第{self.line}–{self.end_line}行" if lang == "zh" else f"lines {self.line}–{self.end_line}"
-        if self.column is not None:
-            return f"第{self.line}行第{self.column}字" if lang == "zh" else f"line {self.line}, column {self.column}"
-        return f"第{self.line}行" if lang == "zh" else f"line {self.line}"
+            lines = f"第{self.line}–{self.end_line}行" if lang == "zh" else f"lines {self.line}–{self.end_line}"
+        elif self.column is not None:
+            lines = f"第{self.line}行第{self.column}字" if lang == "zh" else f"line {self.line}, column {self.column}"
+        else:
+            lines = f"第{self.line}行" if lang == "zh" else f"line {self.line}"
+        if self.sheet:  # a PDF page's text outside its tables: 第1页 第3行
+            return f"{self.sheet} {lines}" if lang == "zh" else f"{_word_table(self.sheet, lang)}, {lines}"
+        return lines
 
 
 # Word tables have no cell names: the readers name a cell by row and column (R5C3, or R1C1:R28C8 for a form).
 _WORD_CELL = re.compile(r"R(\d+)C(\d+)(?::R(\d+)C(\d+))?")
 _WORD_TABLE = re.compile(r"表格(\d+)(?:–(\d+))?")
 _WORD_PARAGRAPH = re.compile(r"正文第(\d+)段")
+# PDF cells are named by page (and table, where a page holds several): 第2页, 第2页表格1, a form's 第1–2页.
+_PDF_PAGE = re.compile(r"第(\d+)(?:–(\d+))?页(?:表格(\d+))?")
 
 
 def _word_table(sheet: str, lang: str) -> str:
-    """表格2 as `table 2` and 正文第3段 as `paragraph 3` in English; any other sheet name as it is."""
+    """表格2 as `table 2`, 正文第3段 as `paragraph 3` and 第2页表格1 as `page 2, table 1` in English; any other
+    sheet name as it is."""
     if lang == "zh":
         return sheet
+    if m := _PDF_PAGE.fullmatch(sheet):
+        pages = f"pages {m.group(1)}–{m.group(2)}" if m.group(2) else f"page {m.group(1)}"
+        return f"{pages}, table {m.group(3)}" if m.group(3) else pages
     if m := _WORD_PARAGRAPH.fullmatch(sheet):
         return f"paragraph {m.group(1)}"
     if not (m := _WORD_TABLE.fullmatch(sheet)):

@@ -137,6 +137,24 @@ def joined_location(cells: list[Cell]) -> Location:
     return located(joined_where(cells))
 
 
+# Labels that start a new part of a deviation note; the rest of a wrapped cell joins its line.
+NOTE_LABEL = re.compile(r"^(?:偏差)?(?:原因分析|改进措施|整改措施|原因|措施|下一步[\u4e00-\u9fff]{0,4})[：:]")
+# "3." starts an item; "7455872.63元" at the start of a wrapped line is a number, not an item.
+ENUMERATED = re.compile(r"(?:\d+[.、．](?!\d)|[（(]\d+[)）]|[一二三四五六七八九十]+、)")
+
+
+def join_wrapped(texts: list[str]) -> str:
+    """The lines of one wrapped cell as its text: no space between CJK text, a newline before numbered items."""
+    out = ""
+    for text in texts:
+        if out and (ENUMERATED.match(text) or NOTE_LABEL.match(text)):
+            out += "\n"
+        elif out and out[-1].isascii() and out[-1].isalpha() and text[0].isascii() and text[0].isalpha():
+            out += " "
+        out += text
+    return out
+
+
 def field_of(cell: Cell, text: str | None = None) -> dict[str, Any]:
     """A raw field dict for the model: the cell's text (or `text`) and its location."""
     return {"raw": cell.text if text is None else text, "location": cell.location}

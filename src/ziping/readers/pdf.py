@@ -1,12 +1,12 @@
-"""PDF reader: the text layer, in the reading order of the seed's template, fed to the text reader.
+"""PDF reader: each page's ruled tables as grid cells, the text around them as lines, for the one assembler.
 
-Plain `extract_text` reads a table line by line across the page, so the wrapped lines of cells
-that sit side by side interleave ("人大工作纪念画册 … 画册制作时间为" / "（期） … 12月份，因制作").
-Where pdfplumber finds a ruled table, each cell's text is taken whole (`Table.extract`) and the
-row is written out the way the text reader expects text extracted from this template: short
-cells on one line, a wrapped cell on lines of its own, the deviation note after its row, a blank
-line between rows. Text outside tables, and pages without ruled tables, use `extract_text_lines`.
-Line numbers in locations refer to this extracted text (pages joined in order).
+Where PDFium (or pdfminer) and pdfplumber's table finder see a ruled table, each cell's text is
+taken whole (`Table.extract`, wrapped lines joined again) and placed by the table's own grid: its
+row, and the columns its edges span, numbered from the ruling lines every row of the table shares.
+A table continued on the next page keeps the columns of the one before it. The text outside the
+tables (the title, a header written as lines, notes) is read as text copied from a page is
+(`streams.py`). Cells are named by page, table, row and column ("第2页表格1 第5行第3列"). A PDF
+without any ruled table is its text layer, read as a text file.
 """
 
 from __future__ import annotations
@@ -14,11 +14,12 @@ from __future__ import annotations
 import re
 import time
 import unicodedata
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from typing import TYPE_CHECKING, Any
 
 from ziping.model import Form
-from ziping.readers.labels import PLACEHOLDER_TOKENS
+from ziping.readers.assemble import read_forms
+from ziping.readers.cells import Cell, join_wrapped
 from ziping.readers.text import read_text
 
 if TYPE_CHECKING:
@@ -33,7 +34,6 @@ MAX_SECONDS = 60.0  # checked between pages: a pathological page cannot stall a 
 # Characters closer than this (points) belong to one word; CJK glyphs touch, so words split only at real gaps.
 X_TOLERANCE = 1.5
 Y_TOLERANCE = 3
-NOTE_HEADINGS = ("偏差原因", "原因分析", "未完成原因")
 ENCRYPTED = ("PDF 已加密（需要密码），无法读取", "the PDF is encrypted (password required)")
 NO_TEXT_LAYER = (
     "PDF 没有文字层（可能是扫描件），请提供可复制文字的 PDF 或原始表格",
@@ -50,15 +50,19 @@ class PdfUnreadable(Exception):
 
 
 def read_pdf(data: bytes, source: str, backend: str = "pdfium") -> ReadResult:
-    """Every form in a PDF's text layer; unreadable PDFs become ZP001, scans ZP002."""
+    """Every form in a PDF; unreadable PDFs become ZP001, scans ZP002."""
     from ziping.readers import FileProblem, ReadResult
 
     try:
-        text = pdf_text(data, backend)
+        cells, text = pdf_cells(data, backend)
     except PdfUnreadable as exc:
         scan = (exc.reason_zh, exc.reason_en) == NO_TEXT_LAYER
         return ReadResult(source, problem=FileProblem(exc.code, exc.reason_zh, exc.reason_en, holds_form=scan))
-    forms = [Form.model_validate(raw) for raw in read_text(text, source)]
+    if cells is not None:
+        raws = read_forms(cells, source, page_region)
+    else:
+        raws = read_text(text, source)
+    forms = [Form.model_validate(raw) for raw in raws]
     if not forms:
         return ReadResult(
             source,
@@ -69,15 +73,15 @@ def read_pdf(data: bytes, source: str, backend: str = "pdfium") -> ReadResult:
     return ReadResult(source, forms=forms)
 
 
-def pdf_text(data: bytes, backend: str = "pdfium") -> str:
-    """The text of every page in reading order; raises PdfUnreadable."""
+def pdf_cells(data: bytes, backend: str = "pdfium") -> tuple[list[Cell] | None, str]:
+    """The cells of every page, or None when no page holds a ruled table; and the text of the pages, line by
+    line (outside the tables where a page has them); raises PdfUnreadable."""
     pages_text: list[str] = []
-    carried: tuple[int, int] | None = None
+    grid = _PdfGrid()
     pages = iter_pages(data, backend)
     try:
-        for page in pages:
-            text, carried = _page_text(page, carried)
-            pages_text.append(text)
+        for number, page in enumerate(pages, start=1):
+            pages_text.append(grid.add_page(page, number, page.find_tables()))
     except PdfUnreadable:
         raise
     except Exception as exc:  # pdfminer raises many types for damaged files; every one is a bad input, not a bug
@@ -92,7 +96,7 @@ def pdf_text(data: bytes, backend: str = "pdfium") -> str:
             "PDF 的文字无法解码（字体缺少字符映射），请提供可复制文字的 PDF 或原始表格",
             "the PDF's text cannot be decoded (its fonts have no character map)",
         )
-    return text
+    return (grid.cells if grid.tables else None), text
 
 
 def iter_pages(data: bytes, backend: str = "pdfium") -> Iterator[Page]:
@@ -217,37 +221,6 @@ def _unreadable(exc: Exception) -> PdfUnreadable:
     )
 
 
-def _page_text(page: Any, carried: tuple[int, int] | None) -> tuple[str, tuple[int, int] | None]:
-    """One page: its tables and the text lines outside them, ordered top to bottom.
-
-    `carried` is the note column and column count of the last table on the previous page: a table
-    split over a page break continues on the next page without its heading row.
-    """
-    tables = page.find_tables()
-    boxes = [table.bbox for table in tables]
-
-    def outside(obj: dict) -> bool:
-        if obj.get("object_type") != "char":
-            return True
-        x, y = (obj["x0"] + obj["x1"]) / 2, (obj["top"] + obj["bottom"]) / 2
-        return not any(x0 <= x <= x1 and top <= y <= bottom for x0, top, x1, bottom in boxes)
-
-    rest = page.filter(outside) if boxes else page
-    blocks: list[tuple[float, list[str]]] = [
-        (line["top"], [line["text"]])
-        for line in rest.extract_text_lines(x_tolerance=X_TOLERANCE, y_tolerance=Y_TOLERANCE, return_chars=False)
-    ]
-    for k, table in enumerate(sorted(tables, key=lambda t: t.bbox[1])):
-        texts = extract_table(page, table)
-        columns = max((len(row) for row in texts), default=0)
-        note_column = carried[0] if carried and k == 0 and carried[1] == columns else None
-        lines, note_column = _table_lines(table, texts, note_column)
-        carried = (note_column, columns) if note_column is not None else None
-        blocks.append((table.bbox[1], ["", *lines, ""]))
-    blocks.sort(key=lambda block: block[0])
-    return "\n".join(line for _, lines in blocks for line in lines), carried
-
-
 def extract_table(page: Page, table: Table) -> list[list[str | None]]:
     """Each cell's text, row by row, as `table.extract` gives it, reading only the characters inside the table.
 
@@ -269,81 +242,112 @@ def extract_table(page: Page, table: Table) -> list[list[str | None]]:
     return Table(page.filter(inside), table.cells).extract(x_tolerance=X_TOLERANCE, y_tolerance=Y_TOLERANCE)
 
 
-def _table_lines(table: Any, texts: list[list[str | None]], note_column: int | None) -> tuple[list[str], int | None]:
-    """A ruled table written out row by row, as text extracted from the template reads."""
-    out: list[str] = []
-    for row, cells in zip(table.rows, texts):
-        for col, cell in enumerate(cells):
-            if cell and any(heading in cell.replace("\n", "") for heading in NOTE_HEADINGS):
-                note_column = col
-        boxes = [box for box in row.cells if box is not None]
-        row_bottom = min(box[3] for box in boxes) if boxes else 0.0
-        out.extend(_row_lines(cells, row.cells, row_bottom, note_column))
-        out.append("")
-    return out, note_column
+def page_region(cells: Sequence[Cell]) -> dict[str, Any]:
+    """A form's pages: 第2页, or 第2–3页."""
+    first, last = _page_of(cells[0]), _page_of(cells[-1])
+    return {"sheet": f"第{first}页" if first == last else f"第{first}–{last}页"}
 
 
-SHORT_PHRASE = 24  # characters: names, targets and actual values; goals and notes are longer
-ENUMERATED = re.compile(r"(?:^|\D)\d[.、．]")
+def _page_of(cell: Cell) -> int:
+    return int(_PAGE.match(cell.where["sheet"]).group(1))
+
+
+_PAGE = re.compile(r"第(\d+)页")
+EDGE_TOLERANCE = 2.0  # points: ruling lines this close are one column edge
+
+
+class _PdfGrid:
+    """The cells of a PDF's pages as they are read: rows numbered across the document."""
+
+    def __init__(self) -> None:
+        self.cells: list[Cell] = []
+        self.row = 0
+        self.tables = 0
+        self.edges: list[float] = []  # the last table's column edges, for a table continued on the next page
+
+    def add_page(self, page: Any, number: int, tables: list[Table]) -> str:
+        """Add one page's cells; its text lines outside the tables are returned (and read as text when no page has tables)."""
+        boxes = [table.bbox for table in tables]
+
+        def outside(obj: dict) -> bool:
+            if obj.get("object_type") != "char":
+                return True
+            x, y = (obj["x0"] + obj["x1"]) / 2, (obj["top"] + obj["bottom"]) / 2
+            return not any(x0 <= x <= x1 and top <= y <= bottom for x0, top, x1, bottom in boxes)
+
+        rest = page.filter(outside) if boxes else page
+        lines = rest.extract_text_lines(x_tolerance=X_TOLERANCE, y_tolerance=Y_TOLERANCE, return_chars=False)
+        blocks: list[tuple[float, Any]] = [(line["top"], line["text"]) for line in lines]
+        blocks += [(table.bbox[1], table) for table in tables]
+        blocks.sort(key=lambda block: block[0])
+        several = len(tables) > 1
+        run: list[str] = []
+        count = 0
+        for _, block in blocks:
+            if isinstance(block, str):
+                run.append(block)
+                continue
+            self._lines(run, number)
+            run = []
+            count += 1
+            self._table(page, block, f"第{number}页表格{count}" if several else f"第{number}页")
+        self._lines(run, number)
+        return "\n".join(line["text"] for line in lines)
+
+    def _lines(self, lines: list[str], page: int) -> None:
+        """Text outside the tables, read as text copied from a page is; each line its own row."""
+        if not lines:
+            return
+        from ziping.readers.streams import stream
+
+        sheet = f"第{page}页"
+        for cell in stream("\n".join(lines)):
+            where = {"sheet": sheet, "line": cell.where["line"], "end_line": cell.where.get("end_line")}
+            self.cells.append(Cell(cell.text, where, self.row + cell.where["line"], glued=cell.glued))
+        self.row += len(lines)
+
+    def _table(self, page: Any, table: Table, sheet: str) -> None:
+        texts = extract_table(page, table)
+        edges = _edges(table, self.edges)
+        self.edges = edges
+        self.tables += 1
+        for r, (row, cells) in enumerate(zip(table.rows, texts), start=1):
+            self.row += 1
+            for box, text in zip(row.cells, cells):
+                parts = [part.strip() for part in (text or "").split("\n") if part.strip()]
+                if box is None or not parts:
+                    continue  # covered by a cell merged over it, or empty: the grid says where nothing is
+                first, last = _column(edges, box[0]), _column(edges, box[2]) - 1
+                value = _joined_parts(parts)
+                self.cells.append(
+                    Cell(value, {"sheet": sheet, "cell": f"R{r}C{first}"}, self.row, first, max(first, last))
+                )
+
+
+def _edges(table: Table, previous: list[float]) -> list[float]:
+    """The table's column edges, left to right: every x where a cell of it starts or ends. A table whose
+    edges are all among the previous table's (its continuation on the next page) keeps that table's."""
+    xs = sorted({round(x, 1) for box in table.cells for x in (box[0], box[2])})
+    edges: list[float] = []
+    for x in xs:
+        if not edges or x - edges[-1] > EDGE_TOLERANCE:
+            edges.append(x)
+    if previous and all(any(abs(x - p) <= EDGE_TOLERANCE for p in previous) for x in edges):
+        return previous
+    return edges
+
+
+def _column(edges: list[float], x: float) -> int:
+    """The 1-based column an edge at x starts (for a left edge) or the one after it ends (for a right edge)."""
+    return min(range(len(edges)), key=lambda k: abs(edges[k] - x)) + 1
+
+
+def _joined_parts(parts: list[str]) -> str:
+    """A cell's wrapped lines as its text: a number wrapped in a narrow column ("100.0" over "0") is one number."""
+    if len(parts) > 1 and NUMBER_PIECES.fullmatch(unicodedata.normalize("NFKC", "".join(parts))):
+        return "".join(parts)
+    return join_wrapped(parts)
+
+
 # A number wrapped inside its cell: an optional comparator, digits and separators, then % or a short unit.
 NUMBER_PIECES = re.compile(r"[<>≥≤=]?\d[\d.,]*(?:%|[\u4e00-\u9fff]{1,3})?")
-
-
-def _short_phrase(text: str) -> bool:
-    """A cell short enough to be a name or a value, with no sentence or list in it."""
-    return len(text) <= SHORT_PHRASE and not any(mark in text for mark in "。；;：:") and not ENUMERATED.search(text)
-
-
-def _row_lines(cells: list[str | None], boxes: list, row_bottom: float, note_column: int | None) -> list[str]:
-    lines: list[str] = []
-    current: list[str] = []
-    previous_wrapped = False
-    prose_row = len(cells) <= 2  # 预期目标 | 实际完成情况: two texts side by side, never one run-on line
-
-    def flush() -> None:
-        if current:
-            lines.append(" ".join(current))
-            current.clear()
-
-    for col, (cell, box) in enumerate(zip(cells, boxes)):
-        parts = [part.strip() for part in (cell or "").split("\n") if part.strip()]
-        if not parts:
-            continue
-        joined = "".join(parts)
-        if len(parts) > 1 and (NUMBER_PIECES.fullmatch(unicodedata.normalize("NFKC", joined)) or _short_phrase(joined)):
-            # A number wrapped in a narrow column ("100.0" over "0") is one number, and a short name or value
-            # wrapped in its cell ("示范点建设数量（" over "个）") one phrase: on lines of their own, the
-            # pieces could be read as the end of the note above them.
-            parts = [joined]
-        if col == note_column and joined not in PLACEHOLDER_TOKENS:
-            # The note is free text after the row's score; on the score's line it would hide the score.
-            flush()
-            lines.extend(["", *parts])
-            previous_wrapped = True
-            continue
-        if box is not None and box[3] > row_bottom + 1:
-            # A label merged down several rows (一级指标, 二级指标, 项目资金) heads them on a line of its own;
-            # it is a name, so its wrapped lines are one word again.
-            flush()
-            lines.append("".join(parts))
-            previous_wrapped = False
-            continue
-        if len(parts) == 1 and previous_wrapped and (prose_row or not _short_phrase(parts[0])):
-            # Prose on one line beside a wrapped cell (实际完成情况 beside a long 预期目标) is a cell of its own,
-            # not the run-on end of the cell before it.
-            flush()
-            lines.extend(["", parts[0]])
-            continue
-        if len(parts) == 1:
-            current.append(parts[0])
-            previous_wrapped = False
-            continue
-        # A wrapped cell: its lines stand alone, its last line runs on with the short cells after it.
-        flush()
-        if previous_wrapped:
-            lines.append("")
-        lines.extend(parts[:-1])
-        current.append(parts[-1])
-        previous_wrapped = True
-    flush()
-    return lines

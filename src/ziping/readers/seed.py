@@ -18,7 +18,7 @@ from itertools import combinations
 
 from ziping.chinese import TRADITIONAL_HINT, convert
 from ziping.model import Location
-from ziping.readers.cells import Cell, located
+from ziping.readers.cells import Cell, join_wrapped, located
 from ziping.readers.labels import FORM_HEADING, HEADER, LEVEL1_NAMES, LEVEL2_NAMES, PLACEHOLDER_TOKENS, SCORE_WORDS
 from ziping.values import parse_number
 
@@ -35,10 +35,6 @@ HEADER_LABELS = re.compile(
     "(" + "|".join(re.escape(label) for label in sorted(HEADER, key=len, reverse=True) if len(label) >= 4) + ")[：:]?"
 )
 GRADE = re.compile(r"(?:自评等级|评价等级|绩效等级|等级)[：:]?\s*([优良中差])")
-# Labels that start a new part of a deviation note; the rest of a wrapped cell joins its line.
-NOTE_LABEL = re.compile(r"^(?:偏差)?(?:原因分析|改进措施|整改措施|原因|措施|下一步[\u4e00-\u9fff]{0,4})[：:]")
-# "3." starts an item; "7455872.63元" at the start of a wrapped line is a number, not an item.
-ENUMERATED = re.compile(r"(?:\d+[.、．](?!\d)|[（(]\d+[)）]|[一二三四五六七八九十]+、)")
 SENTENCE_END = "。；！？;!?"
 # A fragment starting with one of these continues the cell before it.
 CONTINUES = "（(）)》〕】」』，、。；：%,.;:"
@@ -323,22 +319,10 @@ def _goals_cells(lines: list[Line], grid: _Grid) -> None:
         texts.append([ln for p in paragraphs[1:] for ln in p])
     grid.row(
         *(
-            (_join_lines([ln.text for ln in text]), col, text[0].number, text[-1].number)
+            (join_wrapped([ln.text for ln in text]), col, text[0].number, text[-1].number)
             for col, text in enumerate(texts, 1)
         )
     )
-
-
-def _join_lines(texts: list[str]) -> str:
-    """Join wrapped lines of one cell: no space between CJK text, a newline before numbered items."""
-    out = ""
-    for text in texts:
-        if out and (ENUMERATED.match(text) or NOTE_LABEL.match(text)):
-            out += "\n"
-        elif out and out[-1].isascii() and out[-1].isalpha() and text[0].isascii() and text[0].isalpha():
-            out += " "
-        out += text
-    return out
 
 
 def _terminator(line: Line) -> tuple[list[str], str, str] | None:
@@ -605,7 +589,7 @@ class _CellCosts:
 
 
 def _cell_text(cell: list[Fragment]) -> str:
-    return _join_lines([f.text for f in cell]) if cell else ""
+    return join_wrapped([f.text for f in cell]) if cell else ""
 
 
 def _row_cells(row: _Row, grid: _Grid, level2: _Row | None) -> None:
@@ -629,7 +613,7 @@ def _row_cells(row: _Row, grid: _Grid, level2: _Row | None) -> None:
     out.append((row.weight, WEIGHT, row.terminator.number, None))
     out.append((row.score, SCORE, row.terminator.number, None))
     if row.note:
-        out.append((_join_lines([ln.text for ln in row.note]), NOTE, row.note[0].number, row.note[-1].number))
+        out.append((join_wrapped([ln.text for ln in row.note]), NOTE, row.note[0].number, row.note[-1].number))
     grid.row(*out)
 
 
