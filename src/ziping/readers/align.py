@@ -55,6 +55,7 @@ FIT: dict[str, dict[str, float]] = {
     "score": {NUMBER: 0.0, EMPTY: 0.2, WORD: 0.9},
     "item_score": {NUMBER: 0.0, EMPTY: 0.1},
     "completion": {WORD: 0.0, EMPTY: 0.0},
+    "explanation": {TEXT: 0.0, WORD: 0.1, EMPTY: 0.0},
     "review_score": {NUMBER: 0.0, EMPTY: 0.0},
     "note": {TEXT: 0.0, WORD: 0.1, EMPTY: 0.0, NUMBER: 1.0, PERCENT: 1.0, DATE: 0.5, QUANTITY: 0.8, COMPARE: 1.0},
 }
@@ -70,6 +71,7 @@ SKIP: dict[str, float] = {
     "note": 0.0,
     "reason": 0.0,
     "completion": 0.1,
+    "explanation": 0.0,
     "review_score": 0.0,
     "execution_weight": 0.6,
 }

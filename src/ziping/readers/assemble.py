@@ -881,7 +881,7 @@ class FormAssembler:
         level1 = level2 = ""
         own_level2: Cell | None = None
         current: list[Cell] = []
-        just_level1 = False
+        just_level1 = just_level2 = False
         for cell in self._atoms(block):
             key = cell.key.rstrip(":")
             if key and (table_heading(key) or INDICATOR_COLUMNS.get(key)) and not level1_of(key):
@@ -891,7 +891,10 @@ class FormAssembler:
             l2 = level2_of(key) if key and l1 is None else None
             if l1 is not None and just_level1 and l1[1] is None and level2_of(key) is not None:
                 l1, l2 = None, level2_of(key)  # 满意度指标 under 满意度指标(10分): the level 2
+            elif l2 is not None and just_level2 and key.removesuffix("指标") == level2.removesuffix("指标"):
+                l2 = None  # 服务对象满意度 under 服务对象满意度指标: the indicator's name
             just_level1 = l1 is not None
+            just_level2 = l2 is not None
             if l1 is not None or l2 is not None:
                 if current or own_level2 is not None:
                     chunks.append((level1, level2, own_level2, current))
@@ -1012,7 +1015,7 @@ class FormAssembler:
             self.use(note)
             if note.text.strip() and not is_prompt(note.text) and kind_of(note.text) != EMPTY:
                 out["note"] = field_of(note)
-        for part in ("completion", "review_score", "actual_unit"):
+        for part in ("completion", "review_score", "actual_unit", "explanation"):
             self.use(values.get(part))
         anchor = name or next(iter(values.values()))
         out.setdefault("name", field_of(anchor, ""))
@@ -1179,6 +1182,20 @@ def _ordered(columns: list[tuple[str, Cell]]) -> list[tuple[str, Cell]]:
             seen.setdefault(column, (column, cell))
         return sorted(seen.values(), key=lambda item: item[1].col)
     keys = [c for c, _ in columns]
+    if "item_score" in keys and keys.count("score") > 1:
+        # 自评得分 over 单项指标得分 | 权重占比 | 折算得分 (a two-row heading): the parts stand where the score did,
+        # and the weight among them is the row's weight.
+        parent = keys.index("score")
+        parts = [item for item in columns[parent + 1 :] if item[0] in ("item_score", "weight", "score")]
+        # A 分值 heading of the first row, where the parts name the weight, heads what its rows fill with text
+        # (what the indicator measures): kept apart, never read as the weight.
+        rest = [
+            ("explanation", item[1]) if item[0] == "weight" else item
+            for k, item in enumerate(columns)
+            if k != parent and item not in parts
+        ]
+        columns = rest[:parent] + parts + rest[parent:]
+        keys = [c for c, _ in columns]
     out: list[tuple[str, Cell]] = []
     lead = [item for item in columns if item[0] in ("level1", "level2", "name")]
     rest = [item for item in columns if item[0] not in ("level1", "level2", "name")]

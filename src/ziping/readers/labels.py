@@ -183,6 +183,8 @@ INDICATOR_COLUMNS: dict[str, str] = {
     "权重占比": "weight",
     # 指标性质 (≥ ≤ =) and 度量单位 columns: joined with 指标值 into the target text by the readers.
     "指标性质": "nature",
+    "符号": "nature",  # 河北: 预期指标值 over 符号 | 值 | 单位(文字描述)
+    "单位(文字描述)": "unit",
     "度量单位": "unit",
     "计量单位": "unit",
     # The deviation note: 偏差原因分析及改进措施, 未完成原因和拟采取的改进措施 and every way of joining them.
