@@ -204,7 +204,9 @@ def total_weight(form: Form, fig: FormFigures) -> Iterator[Hit]:
     "ZP304",
     "total-score",
     Severity.ERROR,
-    reads=("indicators", "total", "funds"),
+    # The execution score comes from the 年度资金总额 row (its sources only where it is left unfilled, and then
+    # funds.total is what the reader was unsure of), never from a source row beside a filled total.
+    reads=("indicators", "total", "funds.total", "funds.weight", "funds.execution_rate", "funds.execution_score"),
     title=Text("总分得分合计有误", "Total score does not add up"),
     message={
         "default": Text(
