@@ -98,6 +98,17 @@ def test_narrative_numbers_only_when_unambiguous():
     assert "ZP501" not in codes({"goals.actual": "系统运行良好，共300条。"})
 
 
+def test_a_count_is_named_by_two_characters_it_shares_with_one_indicator_only():
+    from ziping.rules.narrative import _reference, mentions, refers_to
+
+    [people] = mentions("惠及群众41258人")
+    refs = [_reference("受益群众人数（人）", None), _reference("带动就业人数（人）", None)]
+    assert [refers_to(people, ref) for ref in refs] == [True, False]
+    # Money is not: an amount spent on training is not the per-head training cost.
+    [money] = mentions("其中81991元用于人员培训")
+    assert not refers_to(money, _reference("人均培训成本（元）", None))
+
+
 def test_negated_completion_claim_is_not_a_claim():
     assert "ZP502" not in codes({"goals.actual": "信息安全培训未全部完成。"})
 

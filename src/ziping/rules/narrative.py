@@ -85,7 +85,12 @@ def refers_to(mention: Mention, ref: tuple[str | None, str], sole: bool = False)
     if unit is None or unit != mention.unit:
         return False
     shared = _common(keyword, mention.context)
-    return shared >= 3 or (shared >= 2 and (sole or shared == len(keyword)))
+    if shared >= 3 or (shared >= 2 and (sole or shared == len(keyword))):
+        return True
+    # A count is named by two characters where no other indicator shares two with the mention ("惠及群众41258人"
+    # names 受益群众人数 beside 带动就业人数): the caller says nothing unless the mention names exactly one. Amounts
+    # are not: "81991元用于人员培训" is money spent on training, not 人均培训成本.
+    return shared >= 2 and unit_dimension(unit) == "count"
 
 
 def _table_amounts(form: Form) -> list[float]:
@@ -109,10 +114,10 @@ def _table_amounts(form: Form) -> list[float]:
         "The narrative says “{quote}” while 「{name}」 reads {actual}",
     ),
     what=Text(
-        "实际完成情况中明确指向某个指标的数字（单位相同、且与指标名称有独特的共同词语；表中只有这一个指标用该计数单位时，两个字的共同词语即可）"
+        "实际完成情况中明确指向某个指标的数字（单位相同、且与指标名称有独特的共同词语；计数单位（人、场、篇）的数字，与且只与一个指标有两个字的共同词语即可）"
         "是否等于该指标的实际完成值。与资金表预算数或执行数相同的金额是引用资金表，不算不符。",
-        "Whether a narrative number that unmistakably refers to an indicator (same unit, a distinctive shared word; two shared "
-        "characters when no other indicator counts in the unit) equals its actual value. An amount equal to the funds table's "
+        "Whether a narrative number that unmistakably refers to an indicator (same unit, a distinctive shared word; for a count "
+        "(人, 场, 篇), two characters shared with that indicator and no other) equals its actual value. An amount equal to the funds table's "
         "budget or executed amount quotes the table and is not a mismatch.",
     ),
     why=Text(
