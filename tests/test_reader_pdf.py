@@ -13,7 +13,7 @@ from hypothesis import strategies as st
 
 from ziping.checks import Checker
 from ziping.readers import SUPPORTED_SUFFIXES, read_bytes, read_path
-from ziping.readers.pdf import NO_TEXT_LAYER
+from ziping.readers.pdf import NO_TEXT_LAYER, _row_lines
 
 from .conftest import FIXTURES, SEED
 
@@ -184,3 +184,13 @@ def test_pdfs_whose_cells_wrap_read_as_their_labels_say():
     assert score["clean_reported"]["with_warnings_or_errors"] == 0
     # The two injected defects are found: the template's hint as 实际完成情况, a rate counted in heads.
     assert [(r["code"], r["tp"]) for r in score["rules_reported"] if r["tp"]] == [("ZP005", 1), ("ZP213", 1)]
+
+
+def test_a_label_wrapped_in_its_cell_is_one_label():
+    # "其中:当年财政拨款" in a narrow first column: its pieces would be a stray label and a word before the amounts.
+    boxes = [(36, 100, 96, 120), (96, 100, 150, 120), (150, 100, 204, 120), (204, 100, 258, 120)]
+    lines = _row_lines(["其中:当年财政\n拨款", "43.2", "43.2", "37.24"], boxes, 120, None)
+    assert lines == ["其中:当年财政拨款 43.2 43.2 37.24"]
+    # Text that starts with a label is not one: a note's lines stay lines.
+    note = _row_lines(["偏差原因分析：系统正处于试运行状态。\n改进措施：加快推进。", "90"], boxes[:2], 120, None)
+    assert note[:2] == ["偏差原因分析：系统正处于试运行状态。", "改进措施：加快推进。"]

@@ -18,7 +18,7 @@ from collections.abc import Iterator
 from typing import TYPE_CHECKING, Any
 
 from ziping.model import Form
-from ziping.readers.labels import PLACEHOLDER_TOKENS
+from ziping.readers.labels import PLACEHOLDER_TOKENS, is_known_label
 from ziping.readers.text import read_text
 
 if TYPE_CHECKING:
@@ -294,6 +294,11 @@ def _short_phrase(text: str) -> bool:
     return len(text) <= SHORT_PHRASE and not any(mark in text for mark in "。；;：:") and not ENUMERATED.search(text)
 
 
+def _wrapped_label(text: str) -> bool:
+    """A label ("其中:当年财政拨款"): its colon aside a short phrase, and one the vocabulary knows."""
+    return _short_phrase(text.replace(":", "").replace("：", "")) and is_known_label(text)
+
+
 def _row_lines(cells: list[str | None], boxes: list, row_bottom: float, note_column: int | None) -> list[str]:
     lines: list[str] = []
     current: list[str] = []
@@ -310,10 +315,15 @@ def _row_lines(cells: list[str | None], boxes: list, row_bottom: float, note_col
         if not parts:
             continue
         joined = "".join(parts)
-        if len(parts) > 1 and (NUMBER_PIECES.fullmatch(unicodedata.normalize("NFKC", joined)) or _short_phrase(joined)):
-            # A number wrapped in a narrow column ("100.0" over "0") is one number, and a short name or value
-            # wrapped in its cell ("示范点建设数量（" over "个）") one phrase: on lines of their own, the
-            # pieces could be read as the end of the note above them.
+        if len(parts) > 1 and (
+            NUMBER_PIECES.fullmatch(unicodedata.normalize("NFKC", joined))
+            or _short_phrase(joined)
+            or _wrapped_label(joined)
+        ):
+            # A number wrapped in a narrow column ("100.0" over "0") is one number, a short name or value
+            # wrapped in its cell ("示范点建设数量（" over "个）") one phrase, and a label ("其中:当年财政" over
+            # "拨款") one label: on lines of their own, the pieces could be read as the end of the note above
+            # them, or as a piece of label and a stray word.
             parts = [joined]
         if col == note_column and joined not in PLACEHOLDER_TOKENS:
             # The note is free text after the row's score; on the score's line it would hide the score.
