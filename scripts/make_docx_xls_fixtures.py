@@ -12,6 +12,7 @@ rebuilt from their published text (fixtures/docx/SOURCES.md) as Word tables.
 from __future__ import annotations
 
 import io
+import re
 import sys
 import zipfile
 from datetime import datetime
@@ -69,11 +70,25 @@ def _new_document():
 def _save(document, path: Path) -> None:
     buffer = io.BytesIO()
     document.save(buffer)
-    with zipfile.ZipFile(buffer) as source, zipfile.ZipFile(path, "w", zipfile.ZIP_DEFLATED) as target:
+    fixed_zip(buffer.getvalue(), path)
+
+
+FIXED = (2024, 1, 1, 0, 0, 0)
+_CORE_DATE = re.compile(rb"(<dcterms:(?:created|modified)[^>]*>)[^<]*(</dcterms:)")
+
+
+def fixed_zip(data: bytes, path: Path) -> None:
+    """An Office file (.docx, .xlsx) written again with fixed zip entry times and document dates (openpyxl stamps
+    the save time into docProps/core.xml): a re-run writes the same bytes."""
+    stamp = datetime(*FIXED).strftime("%Y-%m-%dT%H:%M:%SZ").encode()
+    with zipfile.ZipFile(io.BytesIO(data)) as source, zipfile.ZipFile(path, "w", zipfile.ZIP_DEFLATED) as target:
         for item in source.infolist():
-            fixed = zipfile.ZipInfo(item.filename, date_time=(2024, 1, 1, 0, 0, 0))
+            content = source.read(item.filename)
+            if item.filename == "docProps/core.xml":
+                content = _CORE_DATE.sub(rb"\g<1>" + stamp + rb"\g<2>", content)
+            fixed = zipfile.ZipInfo(item.filename, date_time=FIXED)
             fixed.compress_type = zipfile.ZIP_DEFLATED
-            target.writestr(fixed, source.read(item.filename))
+            target.writestr(fixed, content)
 
 
 def _title(document, text: str) -> None:
@@ -112,11 +127,10 @@ def _form_in_document(document, form, split: bool = False) -> None:
     _sheet_table(document, sheet, break_at, sheet.max_row)
 
 
-def _table_from_spec(document, rows: list[list[str]]) -> None:
-    """A Word table from rows of cell texts: "<" merges into the cell on the left, "^" into the cell above."""
+def merged_spans(rows: list[list[str]]) -> tuple[list[list[str]], dict[tuple[int, int], tuple[int, int]]]:
+    """Rows of cell texts ("<" merges into the cell on the left, "^" into the cell above, short rows padded
+    with "<") as a rectangular grid, and each cell's top-left (row, col) → its bottom-right, 0-based."""
     width = max(len(row) for row in rows)
-    table = document.add_table(rows=len(rows), cols=width)
-    table.style = "Table Grid"
     grid = [row + ["<"] * (width - len(row)) for row in rows]
     origin: dict[tuple[int, int], tuple[int, int]] = {}
     for r, row in enumerate(grid):
@@ -131,6 +145,14 @@ def _table_from_spec(document, rows: list[list[str]]) -> None:
     for (r, c), top_left in origin.items():
         end = spans.get(top_left, top_left)
         spans[top_left] = (max(end[0], r), max(end[1], c))
+    return grid, spans
+
+
+def _table_from_spec(document, rows: list[list[str]]) -> None:
+    """A Word table from rows of cell texts: "<" merges into the cell on the left, "^" into the cell above."""
+    grid, spans = merged_spans(rows)
+    table = document.add_table(rows=len(grid), cols=len(grid[0]))
+    table.style = "Table Grid"
     for (r, c), (r2, c2) in spans.items():
         if (r, c) != (r2, c2):
             table.cell(r, c).merge(table.cell(r2, c2))

@@ -24,7 +24,7 @@ FONT = "CJK"  # the name src/ziping/synth/pdf.py registers the font under
 
 
 def _need(what: str) -> None:
-    sys.exit(f"make_pdf_fixtures: {what}")
+    sys.exit(f"{Path(sys.argv[0]).stem}: {what}")  # the script that was run: this one, or one using its font
 
 
 def _font() -> Path:

@@ -199,3 +199,13 @@ def private_tmp(tmp_path_factory) -> Path:
 test_random_bytes_never_raise, test_truncations_never_raise, test_flipped_bytes_never_raise = fuzz_tests(
     VALID, b"PK\x03\x04", "fuzz.docx"
 )
+
+
+def test_a_document_ending_inside_its_form_is_cut_off_as_a_workbook_is():
+    # The Chizhou table stops inside the 满意度指标 row ("公众满"): the rest of the form, its 总分 row, is missing,
+    # which is ZP012, not a missing 总分 row nor weights that fall short of 100.
+    result = CHECKER.check_file(DOCX / "anhui-chizhou-guichi-2022-weituo.docx").forms[0]
+    assert result.form.cut_after is not None and result.form.cut_after.raw == "公众满"
+    raised = {(f.code, f.field) for f in result.findings}
+    assert ("ZP012", "cut_after") in raised
+    assert not {code for code, field in raised if field.startswith("total")}

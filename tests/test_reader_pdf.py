@@ -13,7 +13,7 @@ from hypothesis import strategies as st
 
 from ziping.checks import Checker
 from ziping.readers import SUPPORTED_SUFFIXES, read_bytes, read_path
-from ziping.readers.pdf import NO_TEXT_LAYER
+from ziping.readers.pdf import NO_TEXT_LAYER, _joined_parts
 
 from .conftest import FIXTURES, SEED
 
@@ -189,3 +189,13 @@ def test_pdfs_whose_cells_wrap_read_as_their_labels_say():
     assert score["clean_reported"]["with_warnings_or_errors"] == 0
     # The two injected defects are found: the template's hint as 实际完成情况, a rate counted in heads.
     assert [(r["code"], r["tp"]) for r in score["rules_reported"] if r["tp"]] == [("ZP005", 1), ("ZP213", 1)]
+
+
+def test_a_label_wrapped_in_its_cell_is_one_label():
+    # "其中:当年财政拨款" in a narrow first column is one cell, one label, whatever its lines.
+    assert _joined_parts(["其中:当年财政", "拨款"]) == "其中:当年财政拨款"
+    # A note's parts stay apart: 改进措施 starts a line of its own.
+    note = _joined_parts(["偏差原因分析：系统正处于试运行状态。", "改进措施：加快推进。"])
+    assert note == "偏差原因分析：系统正处于试运行状态。\n改进措施：加快推进。"
+    # A number wrapped in a narrow column is one number.
+    assert _joined_parts(["100.0", "0"]) == "100.00"

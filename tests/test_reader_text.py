@@ -8,6 +8,7 @@ import pytest
 
 from ziping.readers import read_path
 from ziping.readers.seed import Fragment, _split_cells, split_forms
+from ziping.readers.streams import shape
 from ziping.readers.text import read_text
 
 from .conftest import FIXTURES, SEED
@@ -133,3 +134,25 @@ def test_space_separated_cells_are_never_joined():
         )
     )
     assert ["".join(f.text for f in c) for c in cells] == ["系统故障修复响应时间", "0-48小时", "48小时内"]
+
+
+def test_a_narrow_tables_rows_apart_are_rows_of_words():
+    # A 区域 form's PDF: rows of 三级指标, 指标值, 完成值 a blank line apart, each row short (three words) but
+    # holding three cells; one cell per line, the same rows are lines.
+    rows = [
+        ("药品抽验品种", "≥3", "4"),
+        ("化妆品抽验批次", "≥3", "7"),
+        ("医疗器械抽验批次", "≥2", "3"),
+        ("药品监管企业数", "≥124", "253"),
+        ("化妆品监管企业数", "≥290", "311"),
+        ("医疗器械监管企业数", "≥21", "85"),
+        ("药品监管人员人均培训学时", "≥90", "96"),
+    ]
+    lines = ["区域绩效目标自评表", "一级指标 二级指标 三级指标 指标值 完成值", "产出指标", "数量指标"]
+    lines += [f"指标{k}.{name} {target} {actual}" for k, (name, target, actual) in enumerate(rows, start=1)]
+    text = "\n\n".join(lines)
+    assert shape(text) == "words"
+    [form] = read_text(text)
+    assert [(i["name"]["raw"], i["target"]["raw"], i["actual"]["raw"]) for i in form["indicators"]] == rows
+    one_per_line = "\n\n".join(lines[:2] + [word for line in lines[2:] for word in line.split()])
+    assert shape(one_per_line) == "lines"

@@ -294,3 +294,23 @@ def test_a_header_claiming_an_unknown_zip_version_is_zp001():
     result = CHECKER.check_bytes(bytes(data), "damaged.xlsx")
     assert result.error is not None and result.error.code == "ZP001"
     assert "损坏" in str(result.error.params)  # said to be damaged, not a traceback
+
+
+def test_funds_written_as_labels_with_their_values_beside_them(tmp_path):
+    # 转移支付区域 forms: "转移支付预算数(A) | 5.8万 | 预算执行率(B/A) | 100%" and "转移支付执行数(B) | 5.8万", a
+    # label and its value side by side, not a row of column headings.
+    workbook = Workbook()
+    sheet = workbook.active
+    sheet.append(["2021年中央对地方专项转移支付区域绩效目标自评表"])
+    sheet.append(["单位名称", "遂宁市市场监督管理局经开区分局"])
+    sheet.append(["预算执行情况(万元)", "转移支付预算数(A)", "5.8万", "预算执行率(B/A)", "100%"])
+    sheet.append([None, "转移支付执行数(B)", "5.8万"])
+    sheet.merge_cells("A3:A4")
+    sheet.append(["一级指标", "二级指标", "三级指标", "指标值", "完成值"])
+    sheet.append(["产出指标", "数量指标", "药品抽验品种", "≥3", "4"])
+    workbook.save(tmp_path / "quyu.xlsx")
+    result = CHECKER.check_file(tmp_path / "quyu.xlsx").forms[0]
+    funds = result.form.funds
+    assert (funds.total.budget.raw, funds.total.executed.raw, funds.execution_rate.raw) == ("5.8万", "5.8万", "100%")
+    assert funds.total.budget.location.cell == "C3" and funds.total.executed.location.cell == "C4"
+    assert result.form.unread == [] and result.figures.execution_rate == pytest.approx(100.0)

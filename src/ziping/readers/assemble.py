@@ -533,8 +533,7 @@ class FormAssembler:
                 self.use(cell)
                 nxt = self.next_in_row(k) if cell.row else (self.cells[k + 1] if k + 1 < self.n else None)
                 if (
-                    not cell.col
-                    and nxt is not None
+                    nxt is not None
                     and kind_of(nxt.text) in _FUNDS_VALUE_KINDS + ("quantity",)
                     and nxt.text.strip()
                     and not (columns and all(c.col == 0 for _, c in columns) and len(columns) >= 3)

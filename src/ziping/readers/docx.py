@@ -157,7 +157,7 @@ def _forms(blocks: list[tuple[str, int, Any]], source: str) -> list[dict[str, An
     forms = []
     for k, start in enumerate(starts):
         stop = starts[k + 1] if k + 1 < len(starts) else len(cells)
-        forms.append(FormAssembler(cells[start:stop], source, k + 1, _region).read())
+        forms.append(FormAssembler(cells[start:stop], source, k + 1, _region, last=stop == len(cells)).read())
     # The narrative before the first form concerns every form; text after a form's start is that form's.
     opened_at = [seqs[start] for start in starts]
     for form, opened in zip(forms, opened_at):

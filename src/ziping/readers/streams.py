@@ -92,7 +92,9 @@ def shape(text: str) -> str:
     all_lines = text.splitlines()[:5000]
     apart = sum(1 for a, b in zip(all_lines, all_lines[1:]) if a.strip() and not b.strip())
     short = sum(1 for ln in lines if len(ln.split()) <= 3)
-    if apart * 2 >= len(lines) and short * 4 >= len(lines) * 3 and len(lines) >= 10:
+    # Most lines one cell: a narrow table's rows ("指标1.药品抽验品种 ≥3 4", a PDF's rows apart) are short too.
+    single = sum(1 for ln in lines if len(ln.split()) == 1)
+    if apart * 2 >= len(lines) and short * 4 >= len(lines) * 3 and single * 4 >= len(lines) * 3 and len(lines) >= 10:
         return "lines"
     # Labels run straight into what follows them ("项目名称中江县", "得分年度资金总额") where separators were lost.
     run_on = spaced = 0
