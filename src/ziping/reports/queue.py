@@ -244,27 +244,25 @@ def write_json(rows: Sequence[QueueRow], path: Path, lang: str = "zh") -> None:
 
 def write_html(rows: Sequence[QueueRow], path: Path, lang: str = "zh") -> None:
     """A self-contained page (inline styles, no network) with the queue and each form's findings."""
-    from jinja2 import Environment, PackageLoader, StrictUndefined, select_autoescape
+    from ziping.reports.html import environment
 
-    env = Environment(
-        loader=PackageLoader("ziping.reports", "templates"),
-        autoescape=select_autoescape(["html", "j2"], default=True),
-        undefined=StrictUndefined,  # a missing variable fails loudly instead of rendering blank
-        trim_blocks=True,
-        lstrip_blocks=True,
-    )
-    page = env.get_template("queue.html.j2").render(
-        lang=lang,
-        words=WORDS[lang],
-        headers=headers(lang),
-        finding_headers=headers(lang, FINDING_COLUMNS)[3:],
-        rows=[(row, ["" if v is None else v for v in values(row)]) for row in rows],
-        finding_row=lambda row, f: ["" if v is None else v for v in finding_values(row, f)][3:],
-        summary=WORDS[lang]["summary"].format(**summary(rows)),
-        generated=datetime.now(UTC).isoformat(timespec="seconds"),
-        columns=[key for key, _, _ in COLUMNS],
-    )
-    path.write_text(page, encoding="utf-8")
+    path.write_text(environment().get_template("queue.html.j2").render(**page_context(rows, lang)), encoding="utf-8")
+
+
+def page_context(rows: Sequence[QueueRow], lang: str, totals: dict[str, int] | None = None) -> dict[str, Any]:
+    """What queue.html.j2 (and the pages extending it) draws the queue from; `totals`: the summary's counts
+    when `rows` are one page of a larger queue."""
+    return {
+        "lang": lang,
+        "words": WORDS[lang],
+        "headers": headers(lang),
+        "finding_headers": headers(lang, FINDING_COLUMNS)[3:],
+        "rows": [(row, ["" if v is None else v for v in values(row)]) for row in rows],
+        "finding_row": lambda row, f: ["" if v is None else v for v in finding_values(row, f)][3:],
+        "summary": WORDS[lang]["summary"].format(**(totals or summary(rows))),
+        "generated": datetime.now(UTC).isoformat(timespec="seconds"),
+        "columns": [key for key, _, _ in COLUMNS],
+    }
 
 
 def render_terminal(rows: Sequence[QueueRow], out: TextIO, lang: str = "zh", limit: int | None = None) -> None:
