@@ -13,6 +13,7 @@ import re
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, fields
 from typing import Any
+from weakref import WeakKeyDictionary
 
 from ziping.store import STATUSES, Store
 from ziping.triage import QueueRow, attach_mark, rows_of_file
@@ -32,6 +33,11 @@ SORTS = {
     "changed_at": "q.changed_at",
     "marked_at": "COALESCE(m.marked_at, '')",
 }
+# What the filters and sorts read, and no more: the window runs over every row.
+RANKED_COLUMNS = ", ".join(
+    f"q.{c}" for c in ("form_id", "path", "form_index", "risk", "project_code", "project_name", "unit", "year",
+                       "errors", "warnings", "infos", "codes", "changed_at")
+)  # fmt: skip
 SEVERITY_COLUMNS = {"error": "q.errors", "warning": "q.warnings", "info": "q.infos"}
 CODE = re.compile(r"^ZP\d{0,3}$")
 PAGE_SIZE = 50
@@ -142,11 +148,19 @@ STALE = (
 GONE = "NOT EXISTS (SELECT 1 FROM files f WHERE f.path = queue.path AND f.result_key = queue.result_key)"
 
 
+_SEEN: WeakKeyDictionary[Store, int] = WeakKeyDictionary()  # each connection's data_version at its last refresh
+
+
 def refresh(store: Store) -> int:
     """Bring the queue table in line with the stored files; returns how many files' rows were rebuilt.
 
-    A read first (no lock taken when nothing changed, which is every page view but the first after a write)."""
+    Costs nothing when no other connection committed since this one last looked (SQLite's data_version), and
+    only a read when nothing the queue shows changed; the write lock is taken only to rebuild."""
     db = store.db
+    (version,) = db.execute("PRAGMA data_version").fetchone()
+    if _SEEN.get(store) == version:
+        return 0
+    _SEEN[store] = version
     # A file whose result holds no row (no form, no error) would look stale forever: it is simply not in the queue.
     if not _has_stale(db):
         return 0
@@ -169,7 +183,7 @@ def _ranked(filters: Filters, sort: str, descending: bool) -> tuple[str, list[An
     order = SORTS.get(sort, "rank")
     direction = "DESC" if descending else "ASC"
     query = (
-        f"WITH ranked AS (SELECT q.*, ROW_NUMBER() OVER (ORDER BY {RANK_ORDER}) AS rank FROM queue q)"
+        f"WITH ranked AS (SELECT {RANKED_COLUMNS}, ROW_NUMBER() OVER (ORDER BY {RANK_ORDER}) AS rank FROM queue q)"
         f" SELECT q.form_id, q.path, q.form_index, q.rank FROM ranked q LEFT JOIN marks m ON m.form_id = q.form_id"
         f" WHERE {where} ORDER BY {order} {direction}, q.rank"
     )

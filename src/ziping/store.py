@@ -76,6 +76,7 @@ CREATE TABLE IF NOT EXISTS queue (
     changed_at TEXT NOT NULL
 );
 CREATE INDEX IF NOT EXISTS queue_by_path ON queue (path, result_key);
+CREATE INDEX IF NOT EXISTS queue_by_rank ON queue (form_index = 0 DESC, risk DESC, discrepancy DESC, path, form_index);
 """
 
 
