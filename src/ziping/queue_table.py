@@ -192,9 +192,10 @@ def _ranked(filters: Filters, sort: str, descending: bool) -> tuple[str, list[An
 
 def page(
     store: Store, filters: Filters = Filters(), sort: str = "rank", descending: bool = False, number: int = 1,
-    size: int = PAGE_SIZE, lang: str = "zh",
+    size: int | None = None, lang: str = "zh",
 ) -> Page:  # fmt: skip
-    """One page of the queue as the filters, the sort and the page number choose."""
+    """One page of the queue as the filters, the sort and the page number choose (PAGE_SIZE rows by default)."""
+    size = size or PAGE_SIZE
     refresh(store)
     where, args = filters.where()
     total, errors, warnings, infos = store.db.execute(
