@@ -347,8 +347,12 @@ async def original(request: Request) -> Response:
     path, data = await run_in_threadpool(work)
     if data is None:
         raise HTTPException(404, words_of(request)["original_gone"])
-    # Served as a download of bytes, never as a page: a stored file is not run or rendered by the browser.
-    return Response(data, media_type="application/octet-stream", headers={"content-disposition": _attachment(Path(path).name)})
+    return download(data, Path(path).name)
+
+
+def download(data: bytes, name: str) -> Response:
+    """A stored file as bytes to save, never a page: the browser neither renders nor runs it (nosniff too)."""
+    return Response(data, media_type="application/octet-stream", headers={"content-disposition": _attachment(name)})
 
 
 def _reviewer(request: Request, form: FormData) -> str:
@@ -657,7 +661,7 @@ async def http_error(request: Request, exc: Exception) -> Response:
 
 
 def _refuse_large(limit: int):
-    text = " / ".join(WORDS[lang]["too_large"].format(mb=limit // MB) for lang in ("zh", "en"))
+    text = " / ".join(WORDS[lang]["too_large"].format(mb=f"{limit / MB:.3g}") for lang in ("zh", "en"))
 
     async def refuse(scope, receive, send) -> None:
         await Response(text, status_code=413, media_type="text/plain; charset=utf-8")(scope, receive, send)
@@ -703,6 +707,8 @@ def create_app(config: ServeConfig, checker: Checker | None = None, llm: Any = N
 
     @contextlib.asynccontextmanager
     async def lifespan(app):
+        if start:
+            server.start()  # again after a shutdown (a test client opened twice)
         try:
             yield
         finally:

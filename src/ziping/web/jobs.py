@@ -177,14 +177,19 @@ class InboxWatcher:
         self.inbox, self.jobs, self.blobs, self.every = inbox, jobs, blobs, every
         self._seen: dict[str, tuple[int, int, str | None]] = {}  # path → (mtime_ns, size, sha)
         self._stop = threading.Event()
-        self._thread = threading.Thread(target=self._loop, name="ziping-inbox", daemon=True)
+        self._thread: threading.Thread | None = None
 
     def start(self) -> None:
-        self._thread.start()
+        if self._thread is None:
+            self._stop.clear()
+            self._thread = threading.Thread(target=self._loop, name="ziping-inbox", daemon=True)
+            self._thread.start()
 
     def stop(self) -> None:
-        self._stop.set()
-        self._thread.join(timeout=10)
+        if self._thread is not None:
+            self._stop.set()
+            self._thread.join(timeout=10)
+            self._thread = None
 
     def scan(self) -> list[triage.Source]:
         """The inbox's files whose content is new or changed since the last scan (hashed only when touched)."""

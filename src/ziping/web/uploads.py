@@ -102,7 +102,7 @@ def _unzip(name: str, data: bytes, limits: Limits) -> tuple[list[Incoming], list
     with archive:
         members = [m for m in archive.infolist() if not m.is_dir()]
         if len(members) > limits.files:
-            return [], [Refused(name, "zip_members", (("n", limits.files),))]
+            raise TooMany
         # Declared sizes first (cheap), then the bytes actually inflated, which a forged header cannot hide.
         if sum(m.file_size for m in members) > limits.unzipped_bytes or any(_bomb(m, limits) for m in members):
             return [], [Refused(name, "zip_bomb")]
