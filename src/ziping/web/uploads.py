@@ -17,6 +17,7 @@ import zipfile
 from dataclasses import dataclass
 from pathlib import Path, PurePosixPath
 
+from ziping.readers import SUPPORTED_SUFFIXES
 from ziping.web.config import MB, Limits
 from ziping.web.security import inside
 
@@ -73,10 +74,18 @@ def is_document_zip(data: bytes) -> bool:
 
 
 def is_archive(name: str, data: bytes) -> bool:
-    """An archive ziping will not read as a form (a zip that is not an Office document, a tar, a rar …)."""
+    """An archive ziping will not read as a form (a zip that is not an Office document, a tar, a rar …).
+
+    A file named as a form (自评表.xlsx) is the reader's to judge, damaged or not: it becomes a queue row
+    saying what is wrong with it, as in `ziping triage`."""
+    lower = name.lower()
+    if lower.endswith(ARCHIVE_SUFFIXES):
+        return True
+    if lower.endswith(tuple(SUPPORTED_SUFFIXES)):
+        return False
     if data.startswith(ZIP_MAGIC):
         return not is_document_zip(data)
-    return name.lower().endswith(ARCHIVE_SUFFIXES) or data.startswith(ARCHIVE_MAGIC)
+    return data.startswith(ARCHIVE_MAGIC)
 
 
 def unpack(name: str, data: bytes, limits: Limits) -> tuple[list[Incoming], list[Refused]]:
@@ -84,9 +93,10 @@ def unpack(name: str, data: bytes, limits: Limits) -> tuple[list[Incoming], list
     name = safe_name(name)
     if not data:
         return [], [Refused(name, "empty_file")]
-    if len(data) > limits.file_bytes and not data.startswith(ZIP_MAGIC):
+    archive = is_archive(name, data)
+    if len(data) > limits.file_bytes and not archive:
         return [], [Refused(name, "file_large", (("mb", limits.file_bytes // MB),))]
-    if not is_archive(name, data):
+    if not archive:
         return [Incoming(name, data)], []
     if not data.startswith(ZIP_MAGIC):
         return [], [Refused(name, "zip_nested")]  # a tar, rar … is not unpacked at all
