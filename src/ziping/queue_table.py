@@ -22,7 +22,7 @@ from ziping.triage import QueueRow, attach_mark, rows_of_file
 RANK_ORDER = "q.form_index = 0 DESC, q.risk DESC, q.discrepancy DESC, q.path, q.form_index"
 # What a reviewer may sort by; every other order ties by rank.
 SORTS = {
-    "rank": "rank",
+    "rank": "q.rank",
     "risk": "q.risk",
     "project_name": "q.project_name",
     "unit": "q.unit",
@@ -33,11 +33,6 @@ SORTS = {
     "changed_at": "q.changed_at",
     "marked_at": "COALESCE(m.marked_at, '')",
 }
-# What the filters and sorts read, and no more: the window runs over every row.
-RANKED_COLUMNS = ", ".join(
-    f"q.{c}" for c in ("form_id", "path", "form_index", "risk", "project_code", "project_name", "unit", "year",
-                       "errors", "warnings", "infos", "codes", "changed_at")
-)  # fmt: skip
 SEVERITY_COLUMNS = {"error": "q.errors", "warning": "q.warnings", "info": "q.infos"}
 CODE = re.compile(r"^ZP\d{0,3}$")
 PAGE_SIZE = 50
@@ -169,6 +164,11 @@ def refresh(store: Store) -> int:
         db.execute(f"DELETE FROM queue WHERE {GONE}")
         rows = [row for path, sha, key, changed, data in stale for row in _index_rows(path, sha, key, changed, data)]
         db.executemany(f"INSERT OR REPLACE INTO queue ({COLUMNS}) VALUES ({','.join('?' * 16)})", rows)
+        # Renumbered once per change, so a page view reads ranks instead of ranking every row again.
+        db.execute(
+            f"UPDATE queue SET rank = ranked.n FROM (SELECT form_id, ROW_NUMBER() OVER (ORDER BY {RANK_ORDER}) AS n"
+            " FROM queue q) AS ranked WHERE queue.form_id = ranked.form_id AND queue.rank IS NOT ranked.n"
+        )
     return len(stale)
 
 
@@ -180,11 +180,10 @@ def _has_stale(db) -> bool:
 def _ranked(filters: Filters, sort: str, descending: bool) -> tuple[str, list[Any]]:
     """The query of the filtered queue in display order, each row with its rank in the whole queue."""
     where, args = filters.where()
-    order = SORTS.get(sort, "rank")
+    order = SORTS.get(sort, "q.rank")
     direction = "DESC" if descending else "ASC"
     query = (
-        f"WITH ranked AS (SELECT {RANKED_COLUMNS}, ROW_NUMBER() OVER (ORDER BY {RANK_ORDER}) AS rank FROM queue q)"
-        f" SELECT q.form_id, q.path, q.form_index, q.rank FROM ranked q LEFT JOIN marks m ON m.form_id = q.form_id"
+        "SELECT q.form_id, q.path, q.form_index, q.rank FROM queue q LEFT JOIN marks m ON m.form_id = q.form_id"
         f" WHERE {where} ORDER BY {order} {direction}, q.rank"
     )
     return query, args
@@ -259,11 +258,11 @@ def _copies(store: Store, paths: list[str]) -> dict[str, list[str]]:
     return out
 
 
-def locate(store: Store, form: str) -> tuple[str, int] | None:
-    """The stored path and form index of a form ID, if the queue holds it."""
+def locate(store: Store, form: str) -> tuple[str, int, int] | None:
+    """The stored path, form index and rank of a form ID, if the queue holds it."""
     refresh(store)
-    found = store.db.execute("SELECT path, form_index FROM queue WHERE form_id = ?", (form.lower(),)).fetchone()
-    return (found[0], found[1]) if found else None
+    found = store.db.execute("SELECT path, form_index, rank FROM queue WHERE form_id = ?", (form.lower(),)).fetchone()
+    return tuple(found) if found else None
 
 
 def units(store: Store) -> list[str]:

@@ -73,10 +73,13 @@ CREATE TABLE IF NOT EXISTS queue (
     project_code TEXT, project_name TEXT, unit TEXT, year INTEGER,
     errors INTEGER NOT NULL, warnings INTEGER NOT NULL, infos INTEGER NOT NULL,
     codes TEXT NOT NULL,           -- ' ZP101 ZP304 ': every finding's code, for filtering by code or prefix
-    changed_at TEXT NOT NULL
+    changed_at TEXT NOT NULL,
+    rank INTEGER                   -- the place in the whole queue, renumbered whenever rows change
 );
 CREATE INDEX IF NOT EXISTS queue_by_path ON queue (path, result_key);
-CREATE INDEX IF NOT EXISTS queue_by_rank ON queue (form_index = 0 DESC, risk DESC, discrepancy DESC, path, form_index);
+CREATE INDEX IF NOT EXISTS queue_by_rank ON queue (rank);
+CREATE INDEX IF NOT EXISTS queue_by_unit ON queue (unit);
+CREATE INDEX IF NOT EXISTS queue_by_year ON queue (year);
 """
 
 
@@ -143,6 +146,9 @@ class Store:
             # In WAL mode NORMAL loses no committed transaction on a crash of the process, only on power loss.
             self.db.execute("PRAGMA synchronous = NORMAL")
             with self.transaction():
+                queue = {row[1] for row in self.db.execute("PRAGMA table_info(queue)")}
+                if queue and "rank" not in queue:  # derived data of an earlier layout: rebuilt by queue_table
+                    self.db.execute("DROP TABLE queue")
                 for statement in SCHEMA.split(";"):
                     if statement.strip():
                         self.db.execute(statement)

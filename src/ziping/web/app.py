@@ -43,6 +43,11 @@ REPORT_TEMPLATES = HERE.parent / "reports" / "templates"
 SHARED_STATIC = {"form.css": REPORT_TEMPLATES / "form.css", "queue.css": REPORT_TEMPLATES / "queue.css"}
 MEDIA = {".css": "text/css; charset=utf-8", ".js": "text/javascript; charset=utf-8", ".txt": "text/plain; charset=utf-8"}
 REPORT_MINUTES = 30
+# The queue on screen: the columns a reviewer scans; the rest are on each form's page and in the exports.
+SCREEN_COLUMNS = (
+    "rank", "form_id", "risk", "project_name", "unit", "year", "file", "declared_total", "computed_total",
+    "errors", "warnings", "infos", "top1", "llm_status", "status_label", "note", "duplicates",
+)  # fmt: skip
 
 
 class Server:
@@ -217,7 +222,7 @@ async def queue_page(request: Request) -> Response:
     return render(
         request,
         "queue_page.html.j2",
-        **page_context(page.rows, lang, totals),
+        **page_context(page.rows, lang, totals, SCREEN_COLUMNS),
         page=page,
         filters=filters,
         units=units,
@@ -264,7 +269,7 @@ def _attachment(name: str) -> str:
 # ── one form ─────────────────────────────────────────────────────────────────────────────────
 
 
-def _located(request: Request) -> tuple[str, str, int]:
+def _located(request: Request) -> tuple[str, str, int, int]:
     server: Server = request.app.state.server
     form_id = request.path_params["form_id"].lower()
     found = queue_table.locate(server.store(), form_id)
@@ -298,9 +303,9 @@ async def form_page(request: Request) -> Response:
     lang = lang_of(request)
 
     def work():
-        form_id, path, index = _located(request)
+        form_id, path, index, rank = _located(request)
         store = server.store()
-        (row,) = queue_table.rows(store, [(form_id, path, index, 0)], lang) or [None]
+        (row,) = queue_table.rows(store, [(form_id, path, index, rank)], lang) or [None]
         data = original_bytes(server, path)
         view = None
         if data is not None:
@@ -308,13 +313,6 @@ async def form_page(request: Request) -> Response:
             if index:
                 result = replace(result, forms=[f for f in result.forms if f.form.index == index])
             view = file_view(result, lang, server.checker.profile.name)
-        rank = store.db.execute(
-            f"SELECT n FROM (SELECT q.form_id, ROW_NUMBER() OVER (ORDER BY {queue_table.RANK_ORDER}) AS n FROM queue q)"
-            " WHERE form_id = ?",
-            (form_id,),
-        ).fetchone()
-        if row is not None and rank:
-            row.rank = rank[0]
         return form_id, row, view, store.history(form_id)
 
     form_id, row, view, history = await run_in_threadpool(work)
@@ -341,7 +339,7 @@ async def original(request: Request) -> Response:
     server: Server = request.app.state.server
 
     def work():
-        _, path, _ = _located(request)
+        path = _located(request)[1]
         return path, original_bytes(server, path)
 
     path, data = await run_in_threadpool(work)
@@ -375,7 +373,7 @@ async def mark_form(request: Request) -> Response:
     note = str(form.get("note") or "")[:2000]
 
     def work():
-        form_id, _, _ = _located(request)
+        form_id = _located(request)[0]
         server.store().mark(form_id, status, note, reviewer)
         return form_id
 
