@@ -73,6 +73,12 @@ def memory(pid: int) -> dict[str, float]:
     return {"rss_mb": round(fields["VmRSS"], 1), "peak_rss_mb": round(fields["VmHWM"], 1)}
 
 
+def cpu_seconds(pid: int) -> float:
+    """CPU time (user + system) the process has used so far."""
+    fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+
+
 def session(url: str) -> tuple[httpx.Client, str]:
     """A browser-like client with its session cookie and CSRF token."""
     client = httpx.Client(base_url=url, timeout=120)
@@ -173,8 +179,9 @@ def upload_forms(uploaders: int, per: int) -> list[list[tuple[str, bytes]]]:
     ]
 
 
-def phase(name: str, url: str, reviewers: int, seconds: float | None, uploaders: list[Uploader]) -> dict:
+def phase(name: str, url: str, reviewers: int, seconds: float | None, uploaders: list[Uploader], pid: int) -> dict:
     """Reviewers for `seconds`, or for as long as the uploaders run."""
+    cpu = cpu_seconds(pid)
     stop = threading.Event()
     team = [Reviewer(n, url, stop, name) for n in range(reviewers)]
     for thread in team:
@@ -193,6 +200,7 @@ def phase(name: str, url: str, reviewers: int, seconds: float | None, uploaders:
     latencies = [t for r in team for t in r.latencies]
     return {
         "seconds": round(wall, 1),
+        "server_cpu_seconds": round(cpu_seconds(pid) - cpu, 1),
         "queue_pages": len(latencies),
         "p50_ms": round(1000 * statistics.median(latencies), 1),
         "p95_ms": round(1000 * percentile(latencies, 0.95), 1),
@@ -282,10 +290,10 @@ def main() -> None:
                 time.sleep(0.2)
         first_page = time.perf_counter() - first
         memory_idle = memory(server.pid)
-        quiet = phase("quiet", url, args.reviewers, args.quiet_seconds, [])
+        quiet = phase("quiet", url, args.reviewers, args.quiet_seconds, [], server.pid)
         forms = upload_forms(args.uploaders, args.per_uploader)
         uploaders = [Uploader(n, url, forms[n], args.batch) for n in range(args.uploaders)]
-        load = phase("load", url, args.reviewers, None, uploaders)
+        load = phase("load", url, args.reviewers, None, uploaders, server.pid)
         memory_end = memory(server.pid)
         load_after = os.getloadavg()
     finally:

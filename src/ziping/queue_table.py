@@ -13,7 +13,6 @@ import re
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, fields
 from typing import Any
-from weakref import WeakKeyDictionary
 
 from ziping.store import STATUSES, Store
 from ziping.triage import QueueRow, attach_mark, rows_of_file
@@ -38,7 +37,7 @@ CODE = re.compile(r"^ZP\d{0,3}$")
 PAGE_SIZE = 50
 COLUMNS = (
     "form_id, path, result_key, content_sha256, form_index, risk, discrepancy, project_code, project_name, unit, "
-    "year, errors, warnings, infos, codes, changed_at"
+    "year, errors, warnings, infos, codes, changed_at, checked_at"
 )
 
 
@@ -126,55 +125,53 @@ class Page:
     infos: int
 
 
-def _index_rows(path: str, sha: str, result_key: str, changed_at: str, payload: str) -> Iterator[tuple]:
+def _index_rows(path: str, sha: str, key: str, changed_at: str, checked_at: str, payload: str) -> Iterator[tuple]:
     for row in rows_of_file(path, sha, json.loads(payload), changed_at, "zh"):
         codes = " " + " ".join(sorted({f["code"] for f in row.findings})) + " "
         yield (
-            row.form_id, path, result_key, sha, row.form_index, row.risk, row.discrepancy, row.project_code,
-            row.project_name, row.unit, row.year, row.errors, row.warnings, row.infos, codes, changed_at,
+            row.form_id, path, key, sha, row.form_index, row.risk, row.discrepancy, row.project_code,
+            row.project_name, row.unit, row.year, row.errors, row.warnings, row.infos, codes, changed_at, checked_at,
         )  # fmt: skip
 
 
 STALE = (
-    "SELECT f.path, f.content_sha256, f.result_key, f.changed_at, r.payload FROM files f"
-    " JOIN results r ON r.key = f.result_key"
-    " WHERE NOT EXISTS (SELECT 1 FROM queue q WHERE q.path = f.path AND q.result_key = f.result_key)"
+    "SELECT f.path, f.content_sha256, f.result_key, f.changed_at, r.checked_at, r.payload FROM files f"
+    " JOIN results r ON r.key = f.result_key WHERE NOT EXISTS (SELECT 1 FROM queue q"
+    " WHERE q.path = f.path AND q.result_key = f.result_key AND q.checked_at = r.checked_at)"
 )
-GONE = "NOT EXISTS (SELECT 1 FROM files f WHERE f.path = queue.path AND f.result_key = queue.result_key)"
-
-
-_SEEN: WeakKeyDictionary[Store, int] = WeakKeyDictionary()  # each connection's data_version at its last refresh
+GONE = (
+    "NOT EXISTS (SELECT 1 FROM files f JOIN results r ON r.key = f.result_key"
+    " WHERE f.path = queue.path AND f.result_key = queue.result_key AND r.checked_at = queue.checked_at)"
+)
+VERSIONS = "SELECT key, value FROM meta WHERE key IN ('files_version', 'queue_version')"
 
 
 def refresh(store: Store) -> int:
     """Bring the queue table in line with the stored files; returns how many files' rows were rebuilt.
 
-    Costs nothing when no other connection committed since this one last looked (SQLite's data_version), and
-    only a read when nothing the queue shows changed; the write lock is taken only to rebuild."""
+    Two point reads when nothing changed (the store counts every change to files and results, store.TRIGGERS);
+    the write lock is taken only to rebuild, and only the files that changed are read."""
     db = store.db
-    (version,) = db.execute("PRAGMA data_version").fetchone()
-    if _SEEN.get(store) == version:
-        return 0
-    _SEEN[store] = version
-    # A file whose result holds no row (no form, no error) would look stale forever: it is simply not in the queue.
-    if not _has_stale(db):
+    versions = dict(db.execute(VERSIONS))
+    if versions.get("queue_version") == versions.get("files_version"):
         return 0
     with store.transaction():
+        versions = dict(db.execute(VERSIONS))  # another connection may have rebuilt it meanwhile
+        if versions.get("queue_version") == versions.get("files_version"):
+            return 0
         stale = db.execute(STALE).fetchall()
         db.execute(f"DELETE FROM queue WHERE {GONE}")
-        rows = [row for path, sha, key, changed, data in stale for row in _index_rows(path, sha, key, changed, data)]
-        db.executemany(f"INSERT OR REPLACE INTO queue ({COLUMNS}) VALUES ({','.join('?' * 16)})", rows)
+        rows = [row for entry in stale for row in _index_rows(*entry)]
+        db.executemany(f"INSERT OR REPLACE INTO queue ({COLUMNS}) VALUES ({','.join('?' * 17)})", rows)
         # Renumbered once per change, so a page view reads ranks instead of ranking every row again.
         db.execute(
             f"UPDATE queue SET rank = ranked.n FROM (SELECT form_id, ROW_NUMBER() OVER (ORDER BY {RANK_ORDER}) AS n"
             " FROM queue q) AS ranked WHERE queue.form_id = ranked.form_id AND queue.rank IS NOT ranked.n"
         )
+        db.execute(
+            "INSERT OR REPLACE INTO meta (key, value) VALUES ('queue_version', ?)", (versions["files_version"],)
+        )
     return len(stale)
-
-
-def _has_stale(db) -> bool:
-    stale = db.execute(STALE + " AND r.forms + (json_extract(r.payload, '$.error') IS NOT NULL) > 0 LIMIT 1")
-    return stale.fetchone() is not None or db.execute(f"SELECT 1 FROM queue WHERE {GONE} LIMIT 1").fetchone() is not None
 
 
 def _ranked(filters: Filters, sort: str, descending: bool) -> tuple[str, list[Any]]:

@@ -74,6 +74,7 @@ CREATE TABLE IF NOT EXISTS queue (
     errors INTEGER NOT NULL, warnings INTEGER NOT NULL, infos INTEGER NOT NULL,
     codes TEXT NOT NULL,           -- ' ZP101 ZP304 ': every finding's code, for filtering by code or prefix
     changed_at TEXT NOT NULL,
+    checked_at TEXT NOT NULL,      -- results.checked_at: a result stored again under its key is rebuilt too
     rank INTEGER                   -- the place in the whole queue, renumbered whenever rows change
 );
 CREATE INDEX IF NOT EXISTS queue_by_path ON queue (path, result_key);
@@ -81,6 +82,16 @@ CREATE INDEX IF NOT EXISTS queue_by_rank ON queue (rank);
 CREATE INDEX IF NOT EXISTS queue_by_unit ON queue (unit);
 CREATE INDEX IF NOT EXISTS queue_by_year ON queue (year);
 """
+
+
+# Every change to files or results counts in meta.files_version (whoever writes: this version of ziping or an
+# older one, since the triggers live in the file), so the queue table knows without a scan when it is current.
+TRIGGERS = [
+    f"CREATE TRIGGER IF NOT EXISTS {table}_{event.lower()} AFTER {event} ON {table}"
+    " BEGIN UPDATE meta SET value = CAST(value AS INTEGER) + 1 WHERE key = 'files_version'; END"
+    for table in ("files", "results")
+    for event in ("INSERT", "UPDATE", "DELETE")
+]
 
 
 class StoreError(RuntimeError):
@@ -147,11 +158,15 @@ class Store:
             self.db.execute("PRAGMA synchronous = NORMAL")
             with self.transaction():
                 queue = {row[1] for row in self.db.execute("PRAGMA table_info(queue)")}
-                if queue and "rank" not in queue:  # derived data of an earlier layout: rebuilt by queue_table
+                if queue and "checked_at" not in queue:  # derived data of an earlier layout: rebuilt by queue_table
                     self.db.execute("DROP TABLE queue")
+                    self.db.execute("DELETE FROM meta WHERE key = 'queue_version'")
                 for statement in SCHEMA.split(";"):
                     if statement.strip():
                         self.db.execute(statement)
+                for statement in TRIGGERS:
+                    self.db.execute(statement)
+                self.db.execute("INSERT OR IGNORE INTO meta (key, value) VALUES ('files_version', '0')")
                 columns = {row[1] for row in self.db.execute("PRAGMA table_info(results)")}
                 if "final" not in columns:  # a store before schema 3: every result it holds is final
                     self.db.execute("ALTER TABLE results ADD COLUMN final INTEGER NOT NULL DEFAULT 1")
