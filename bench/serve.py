@@ -154,14 +154,16 @@ class Uploader(threading.Thread):
         with contextlib.closing(client):
             for k in range(0, len(self.forms), self.batch):
                 files = [("files", (name, data, "text/plain")) for name, data in self.forms[k : k + self.batch]]
-                answer = client.post("/upload", data={"csrf": csrf}, files=files, headers={"accept": "application/json"})
+                answer = client.post(
+                    "/upload", data={"csrf": csrf}, files=files, headers={"accept": "application/json"}
+                )
                 if answer.status_code != 202:
                     self.errors.append(f"upload: {answer.status_code} {answer.text[:200]}")
                     continue
                 self.jobs.append(answer.json()["job"])
             for job in self.jobs:
                 while (view := client.get(f"/jobs/{job}.json").json())["state"] in ("waiting", "running"):
-                    time.sleep(0.2)
+                    time.sleep(0.5)  # as often as the job page's script asks
                 if view["state"] != "done":
                     self.errors.append(f"job {job}: {view['state']} {view['error']}")
         self.seconds = time.perf_counter() - start
@@ -319,8 +321,20 @@ def main() -> None:
     if args.json:
         args.json.write_text(text + "\n", encoding="utf-8")
     books = figures["accounting"]
-    broken = quiet["errors"] or load["errors"] or any(
-        books[k] for k in ("uploads_lost", "uploads_doubled", "marks_lost", "marks_doubled", "marks_disagreeing_with_history", "marks_without_reviewer")
+    broken = (
+        quiet["errors"]
+        or load["errors"]
+        or any(
+            books[k]
+            for k in (
+                "uploads_lost",
+                "uploads_doubled",
+                "marks_lost",
+                "marks_doubled",
+                "marks_disagreeing_with_history",
+                "marks_without_reviewer",
+            )
+        )
     )
     if broken or books["uploaded_forms"] != args.uploaders * args.per_uploader:
         print("FAILED: something was lost, doubled or refused (see above)", file=sys.stderr)

@@ -122,7 +122,9 @@ def serve_screenshots(out: Path) -> list[Path]:
             driver.get(f"{url}/upload")
             driver.find_element(By.ID, "upload-files").send_keys(str(SEED))
             driver.find_element(By.ID, "upload-submit").click()
-            WebDriverWait(driver, 60).until(lambda d: d.find_element(By.ID, "job").get_attribute("data-state") == "done")
+            WebDriverWait(driver, 60).until(
+                lambda d: d.find_element(By.ID, "job").get_attribute("data-state") == "done"
+            )
             driver.get(url + "/")
             shots.append(full_page(driver, out / "serve-queue.png", most=900))
             driver.find_element(By.CSS_SELECTOR, "#queue tbody tr a[href^='/forms/']").click()

@@ -15,7 +15,8 @@ from .report_dom import screenshot_module
 
 SHOT = screenshot_module()
 pytestmark = pytest.mark.skipif(
-    SHOT.find_driver() is None, reason="chromium and chromium-driver are not installed (apt-get install chromium chromium-driver)"
+    SHOT.find_driver() is None,
+    reason="chromium and chromium-driver are not installed (apt-get install chromium chromium-driver)",
 )
 
 
@@ -77,7 +78,11 @@ def test_upload_rank_open_mark_and_reload(served):
     driver.get(url + "/")
     assert "已退回" in driver.find_element(_by("CSS_SELECTOR"), "#queue tbody tr").text
     listed = CliRunner().invoke(cli, ["queue", "list", "--db", str(config.db), "--status", "returned"])
-    assert listed.exit_code == 0 and form_id in listed.output and "已退回（总分漏计执行率分值，请改正后重报）" in listed.output
+    assert (
+        listed.exit_code == 0
+        and form_id in listed.output
+        and "已退回（总分漏计执行率分值，请改正后重报）" in listed.output
+    )
 
 
 def test_a_bad_file_shows_its_chinese_message(served, tmp_path):

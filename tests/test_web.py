@@ -91,7 +91,8 @@ def test_a_form_page_shows_its_report_findings_and_marks(client, tmp_path):
     nameless = client.post(f"/forms/{first}/mark", data={"csrf": csrf, "status": "returned"})
     assert nameless.status_code == 400 and "请先填写您的姓名" in nameless.text
     marked = client.post(
-        f"/forms/{first}/mark", data={"csrf": csrf, "status": "returned", "note": "总分漏计执行率分值", "reviewer": "王芳"}
+        f"/forms/{first}/mark",
+        data={"csrf": csrf, "status": "returned", "note": "总分漏计执行率分值", "reviewer": "王芳"},
     )
     assert marked.status_code == 303
     client.post(f"/forms/{first}/mark", data={"csrf": csrf, "status": "accepted", "note": "已改正"})
@@ -109,7 +110,8 @@ def test_bulk_marks_and_filters(client, tmp_path):
     ids = form_ids(client.get("/").text)
     csrf = csrf_of(client)
     response = client.post(
-        "/marks", data={"csrf": csrf, "status": "reviewed", "form_id": ids[:2], "reviewer": "李四", "back": "/?status=pending"}
+        "/marks",
+        data={"csrf": csrf, "status": "reviewed", "form_id": ids[:2], "reviewer": "李四", "back": "/?status=pending"},
     )
     assert response.status_code == 303 and response.headers["location"] == "/?status=pending"
     assert form_ids(client.get("/?status=pending").text) == ids[2:]

@@ -168,7 +168,9 @@ def test_an_upload_too_large_is_a_chinese_413(tmp_path, monkeypatch):
             assert response.status_code == 413 and "上传过大：单次上传不超过 0.0625 MB" in response.text
             # Without a Content-Length (chunked), stopped as the body passes the limit.
             chunks = (b"-" * 8192 for _ in range(20))
-            streamed = client.post("/upload", content=chunks, headers={"content-type": "multipart/form-data; boundary=x"})
+            streamed = client.post(
+                "/upload", content=chunks, headers={"content-type": "multipart/form-data; boundary=x"}
+            )
             assert streamed.status_code == 413 and "上传过大" in streamed.text
 
     fails_without(check, monkeypatch, "ziping.web.security.BodyLimit", _NoLimit)
@@ -297,7 +299,9 @@ def test_form_text_is_rendered_escaped(tmp_path, monkeypatch):
             pages = [client.get("/").text]
             pages += [client.get(f"/forms/{form}").text for form in form_ids(pages[0])]
             csrf = csrf_of(client)
-            pages.append(client.post("/check", data={"csrf": csrf}, files=[("files", ("恶意.txt", hostile.encode()))]).text)
+            pages.append(
+                client.post("/check", data={"csrf": csrf}, files=[("files", ("恶意.txt", hostile.encode()))]).text
+            )
             for page in pages:
                 assert "<script>alert" not in page
             assert all("&lt;script&gt;alert(" in page for page in pages[:2] + pages[-1:])

@@ -37,7 +37,7 @@ def csrf_of(client: TestClient) -> str:
 def wait_idle(app, timeout: float = 60) -> None:
     """Until every background job has finished."""
     deadline = time.monotonic() + timeout
-    while not app.state.server.jobs.idle():
+    while app.state.server.jobs.busy():
         assert time.monotonic() < deadline, "background jobs did not finish"
         time.sleep(0.02)
 
@@ -54,11 +54,6 @@ def upload(client: TestClient, files: list[tuple[str, bytes]], csrf: str | None 
 def form_ids(html: str) -> list[str]:
     """The form IDs of a queue page, in the order shown."""
     return list(dict.fromkeys(FORM_LINK.findall(html)))
-
-
-def removed(monkeypatch, target: str, replacement) -> None:
-    """Switch one protection off for the rest of the test (the test then shows its check fails)."""
-    monkeypatch.setattr(target, replacement)
 
 
 def fails_without(check, monkeypatch, target: str, replacement) -> None:

@@ -75,7 +75,8 @@ class Filters:
             raise FilterError(f"未知的问题级别“{self.severity}”", f'unknown severity "{self.severity}"')
         if self.code and not CODE.match(self.code.upper()):
             raise FilterError(
-                f"规则代码应形如 ZP304 或 ZP3，不是“{self.code}”", f'a rule code looks like ZP304 or ZP3, not "{self.code}"'
+                f"规则代码应形如 ZP304 或 ZP3，不是“{self.code}”",
+                f'a rule code looks like ZP304 or ZP3, not "{self.code}"',
             )
         if self.year and not self.year.isdigit():
             raise FilterError(f"年度应为数字，不是“{self.year}”", f'the year is a number, not "{self.year}"')
@@ -168,9 +169,7 @@ def refresh(store: Store) -> int:
             f"UPDATE queue SET rank = ranked.n FROM (SELECT form_id, ROW_NUMBER() OVER (ORDER BY {RANK_ORDER}) AS n"
             " FROM queue q) AS ranked WHERE queue.form_id = ranked.form_id AND queue.rank IS NOT ranked.n"
         )
-        db.execute(
-            "INSERT OR REPLACE INTO meta (key, value) VALUES ('queue_version', ?)", (versions["files_version"],)
-        )
+        db.execute("INSERT OR REPLACE INTO meta (key, value) VALUES ('queue_version', ?)", (versions["files_version"],))
     return len(stale)
 
 
@@ -188,11 +187,14 @@ def _ranked(filters: Filters, sort: str, descending: bool) -> tuple[str, list[An
 
 def page(
     store: Store, filters: Filters = Filters(), sort: str = "rank", descending: bool = False, number: int = 1,
-    size: int | None = None, lang: str = "zh",
+    size: int | None = None, lang: str = "zh", current: bool = True,
 ) -> Page:  # fmt: skip
-    """One page of the queue as the filters, the sort and the page number choose (PAGE_SIZE rows by default)."""
+    """One page of the queue as the filters, the sort and the page number choose (PAGE_SIZE rows by default).
+
+    `current`: bring the table up to date first; False when a writer refreshes it itself (the server's jobs)."""
     size = size or PAGE_SIZE
-    refresh(store)
+    if current:
+        refresh(store)
     where, args = filters.where()
     total, errors, warnings, infos = store.db.execute(
         "SELECT COUNT(*), COALESCE(SUM(q.errors), 0), COALESCE(SUM(q.warnings), 0), COALESCE(SUM(q.infos), 0)"
@@ -206,7 +208,9 @@ def page(
     return Page(rows(store, picked, lang), total, number, pages, errors, warnings, infos)
 
 
-def all_rows(store: Store, filters: Filters = Filters(), sort: str = "rank", descending: bool = False, lang: str = "zh") -> list[QueueRow]:
+def all_rows(
+    store: Store, filters: Filters = Filters(), sort: str = "rank", descending: bool = False, lang: str = "zh"
+) -> list[QueueRow]:
     """Every row the filters keep, in display order (an export of the current view)."""
     refresh(store)
     query, args = _ranked(filters, sort, descending)
@@ -264,10 +268,14 @@ def locate(store: Store, form: str) -> tuple[str, int, int] | None:
 
 def units(store: Store) -> list[str]:
     """The implementing units in the queue, for a filter's choices."""
-    refresh(store)
-    return [unit for (unit,) in store.db.execute("SELECT DISTINCT unit FROM queue WHERE unit IS NOT NULL ORDER BY unit")]
+    return [
+        unit for (unit,) in store.db.execute("SELECT DISTINCT unit FROM queue WHERE unit IS NOT NULL ORDER BY unit")
+    ]
 
 
 def years(store: Store) -> list[int]:
-    refresh(store)
-    return [year for (year,) in store.db.execute("SELECT DISTINCT year FROM queue WHERE year IS NOT NULL ORDER BY year DESC")]
+    """The years in the queue, newest first."""
+    return [
+        year
+        for (year,) in store.db.execute("SELECT DISTINCT year FROM queue WHERE year IS NOT NULL ORDER BY year DESC")
+    ]

@@ -8,9 +8,7 @@ from typing import Annotated
 
 import typer
 
-from ziping.cli.base import app, fail, say, t
-
-DEFAULT_DB = Path(".ziping") / "triage.db"  # = ziping.store.DEFAULT_DB, spelled here so --help imports nothing
+from ziping.cli.base import DEFAULT_DB, DbOption, app, fail, say, t
 
 
 @app.command(
@@ -21,14 +19,14 @@ DEFAULT_DB = Path(".ziping") / "triage.db"  # = ziping.store.DEFAULT_DB, spelled
     )
 )
 def serve(
-    db: Annotated[
-        Path, typer.Option("--db", metavar=t("路径", "PATH"), help=t("结果库（SQLite）路径", "the triage store (SQLite)"))
-    ] = DEFAULT_DB,
+    db: DbOption = DEFAULT_DB,
     inbox: Annotated[
         Path | None,
         typer.Option(
             metavar=t("文件夹", "DIR"),
-            help=t("监视此文件夹，新增或改动的自评表自动进入队列", "watch this folder: new or changed forms join the queue"),
+            help=t(
+                "监视此文件夹，新增或改动的自评表自动进入队列", "watch this folder: new or changed forms join the queue"
+            ),
             show_default=False,
         ),
     ] = None,
@@ -58,7 +56,9 @@ def serve(
     from ziping.web.server import run
 
     if inbox is not None and not inbox.is_dir():
-        raise fail(say(t("收件文件夹 {path} 不存在或不是文件夹", "the inbox {path} is not a folder")).format(path=inbox))
+        raise fail(
+            say(t("收件文件夹 {path} 不存在或不是文件夹", "the inbox {path} is not a folder")).format(path=inbox)
+        )
     chosen, generated = access_token(host, token)
     config = ServeConfig(db=db, data=db.parent, inbox=inbox, host=host, port=port, token=chosen)
     where = f"http://{host if ':' not in host else f'[{host}]'}:{port}/"
@@ -71,4 +71,6 @@ def serve(
     try:
         run(config)
     except OSError as exc:
-        raise fail(say(t("无法启动服务：{reason}", "cannot start the server: {reason}")).format(reason=exc.strerror or exc)) from None
+        raise fail(
+            say(t("无法启动服务：{reason}", "cannot start the server: {reason}")).format(reason=exc.strerror or exc)
+        ) from None

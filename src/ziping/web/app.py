@@ -41,7 +41,11 @@ STATIC = HERE / "static"
 REPORT_TEMPLATES = HERE.parent / "reports" / "templates"
 # The report and queue styles are served from where the exported pages inline them from: one copy each.
 SHARED_STATIC = {"form.css": REPORT_TEMPLATES / "form.css", "queue.css": REPORT_TEMPLATES / "queue.css"}
-MEDIA = {".css": "text/css; charset=utf-8", ".js": "text/javascript; charset=utf-8", ".txt": "text/plain; charset=utf-8"}
+MEDIA = {
+    ".css": "text/css; charset=utf-8",
+    ".js": "text/javascript; charset=utf-8",
+    ".txt": "text/plain; charset=utf-8",
+}
 REPORT_MINUTES = 30
 # The queue on screen: the columns a reviewer scans; the rest are on each form's page and in the exports.
 SCREEN_COLUMNS = (
@@ -206,11 +210,17 @@ async def queue_page(request: Request) -> Response:
     from ziping.reports.queue import page_context
 
     server: Server = request.app.state.server
-    filters, (sort, descending), number, lang = _filters(request), _sort(request), _page_number(request), lang_of(request)
+    filters, (sort, descending), number, lang = (
+        _filters(request),
+        _sort(request),
+        _page_number(request),
+        lang_of(request),
+    )
 
     def work():
         store = server.store()
-        page = queue_table.page(store, filters, sort, descending, number, lang=lang)
+        # While jobs run, their thread renumbers the queue (every few seconds): a page view does not wait for it.
+        page = queue_table.page(store, filters, sort, descending, number, lang=lang, current=not server.jobs.busy())
         return page, queue_table.units(store), queue_table.years(store)
 
     page, units, years = await run_in_threadpool(work)
@@ -256,7 +266,11 @@ async def export(request: Request) -> Response:
 
     data = await run_in_threadpool(work)
     name = ("审核队列" if lang == "zh" else "queue") + f".{fmt}"
-    media = "text/csv; charset=utf-8" if fmt == "csv" else "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+    media = (
+        "text/csv; charset=utf-8"
+        if fmt == "csv"
+        else "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+    )
     return Response(data, media_type=media, headers={"content-disposition": _attachment(name)})
 
 
@@ -323,7 +337,9 @@ async def form_page(request: Request) -> Response:
     return render(
         request,
         "form_page.html.j2",
-        **report_context(lang, f"{row.project_name or row.file} · {ww['app']}", view, f"{ww['llm_title']}：{row.llm_status}"),
+        **report_context(
+            lang, f"{row.project_name or row.file} · {ww['app']}", view, f"{ww['llm_title']}：{row.llm_status}"
+        ),
         finding_headers=queue_context["finding_headers"],
         finding_row=queue_context["finding_row"],
         view=view,
@@ -422,7 +438,9 @@ async def upload_page(request: Request) -> Response:
     return render(request, "upload.html.j2", mb=limits.request_bytes // MB, files=limits.files)
 
 
-async def _files_of(request: Request, form: FormData, limit: int) -> list[tuple[str, bytes]]:
+async def posted_files(request: Request, limit: int) -> list[tuple[str, bytes]]:
+    """The files of a POST (names as sent, bytes), at most `limit`, at least one, its CSRF token checked."""
+    form = await posted(request, files=limit)
     out = []
     for item in form.getlist("files"):
         if isinstance(item, UploadFile):
@@ -430,6 +448,8 @@ async def _files_of(request: Request, form: FormData, limit: int) -> list[tuple[
             await item.close()
     if len(out) > limit:
         raise HTTPException(413, words_of(request)["too_many"].format(n=limit))
+    if not out:
+        raise HTTPException(400, words_of(request)["no_files"])
     return out
 
 
@@ -457,17 +477,16 @@ def accept(server: Server, uploaded: list[tuple[str, bytes]]) -> tuple[list[tria
 async def upload(request: Request) -> Response:
     server: Server = request.app.state.server
     limits = server.config.limits
-    form = await posted(request, files=limits.files)
-    uploaded = await _files_of(request, form, limits.files)
-    if not uploaded:
-        raise HTTPException(400, words_of(request)["no_files"])
+    uploaded = await posted_files(request, limits.files)
     try:
         sources, refused = await run_in_threadpool(accept, server, uploaded)
     except TooMany:
         raise HTTPException(413, words_of(request)["too_many"].format(n=limits.files)) from None
     job = server.jobs.submit("check", sources, refused)
     if wants_json(request):
-        return JSONResponse({"job": job.id, "files": len(sources), "refused": [r.name for r in refused]}, status_code=202)
+        return JSONResponse(
+            {"job": job.id, "files": len(sources), "refused": [r.name for r in refused]}, status_code=202
+        )
     return RedirectResponse(f"/jobs/{job.id}", status_code=303)
 
 
@@ -513,10 +532,7 @@ async def check(request: Request) -> Response:
 
     server: Server = request.app.state.server
     limits = server.config.limits
-    form = await posted(request, files=limits.selfcheck_files)
-    uploaded = await _files_of(request, form, limits.selfcheck_files)
-    if not uploaded:
-        raise HTTPException(400, words_of(request)["no_files"])
+    uploaded = await posted_files(request, limits.selfcheck_files)
     lang, session = lang_of(request), session_of(request)
 
     def work():
@@ -597,7 +613,11 @@ async def llm_page(request: Request) -> Response:
         return triage.estimate(sources, server.store(), server.checker, server.llm)
 
     found = await run_in_threadpool(work)
-    params = {k: v for k, v in request.query_params.items() if k in ("form", "status", "severity", "code", "unit", "year", "q")}
+    params = {
+        k: v
+        for k, v in request.query_params.items()
+        if k in ("form", "status", "severity", "code", "unit", "year", "q")
+    }
     return render(request, "llm.html.j2", estimate=found, params=params)
 
 
@@ -716,7 +736,9 @@ def create_app(config: ServeConfig, checker: Checker | None = None, llm: Any = N
         routes=ROUTES,
         middleware=[
             Middleware(security.SecurityHeaders),
-            Middleware(security.BodyLimit, limit=config.limits.request_bytes, refuse=_refuse_large(config.limits.request_bytes)),
+            Middleware(
+                security.BodyLimit, limit=config.limits.request_bytes, refuse=_refuse_large(config.limits.request_bytes)
+            ),
             Middleware(security.SessionAuth, sessions=server.sessions, token=config.token, refuse=_refuse_unsigned),
         ],
         exception_handlers={HTTPException: http_error},

@@ -27,7 +27,8 @@ from ziping.web.uploads import Blobs, Refused
 if TYPE_CHECKING:
     from ziping.llm.settings import LLMSettings
 
-JOBS_KEPT = 200  # finished jobs remembered for their pages; older ones are forgotten (their results are stored)
+JOBS_KEPT = 200
+REFRESH_SECONDS = 2.0  # finished jobs remembered for their pages; older ones are forgotten (their results are stored)
 
 
 @dataclass(slots=True)
@@ -124,15 +125,23 @@ class Jobs:
         with self._lock:
             return [job for job in self.jobs.values() if job.state in ("waiting", "running")]
 
-    def idle(self) -> bool:
-        return self._todo.unfinished_tasks == 0
+    def busy(self) -> bool:
+        """Whether jobs are waiting or running (the queue table is then refreshed here, not by page views)."""
+        return self._todo.unfinished_tasks > 0
 
     def _work(self) -> None:
         store = Store(self.db)
+        refreshed = time.monotonic()
         try:
             while (job := self._todo.get()) is not None:
                 try:
                     self._run(job, store)
+                    # Renumbering the queue costs about as much as checking a batch: once the jobs waiting are
+                    # done, or every REFRESH_SECONDS while they keep coming, so the queue page follows.
+                    if self._todo.qsize() == 0 or time.monotonic() - refreshed > REFRESH_SECONDS:
+                        queue_table.refresh(store)
+                        refreshed = time.monotonic()
+                    job.state = "done"
                 except Exception as exc:  # noqa: BLE001 -- one failed job must not stop the others
                     job.state, job.error = "failed", type(exc).__name__
                 finally:
@@ -149,12 +158,10 @@ class Jobs:
             self._review(job, store)
         else:
             job.stats = triage.run(job.sources, store, self.checker, workers=1, progress=job)
-        queue_table.refresh(store)
         for entry in store.files([s.path for s in job.sources if s.content_sha256]).values():
             error = json.loads(entry.payload)["error"] if entry.payload is not None else None
             if error is not None:
                 job.unreadable.append((triage.shown_path(entry.path), error))
-        job.state = "done"
 
     def _review(self, job: Job, store: Store) -> None:
         """The LLM checks on the job's files: the rules again (cheap) and one review session for the job."""
@@ -163,7 +170,9 @@ class Jobs:
 
         reviewer = Reviewer(self.llm, frozenset(r.code for r in self.checker.rules), show_progress=False)
         try:
-            job.stats = triage.run(job.sources, store, self.checker, workers=1, progress=job, llm=self.llm, reviewer=reviewer)
+            job.stats = triage.run(
+                job.sources, store, self.checker, workers=1, progress=job, llm=self.llm, reviewer=reviewer
+            )
             job.llm_line = llm_line(reviewer.total, "zh")
         finally:
             reviewer.close()

@@ -179,7 +179,6 @@ class SessionAuth:
     """Gives every request its session (a new one, with its cookie, when it has none) and lets a request
     through only when signed_in says so; the sign-in page and the static files are open to all."""
 
-
     def __init__(self, app: ASGIApp, sessions: Sessions, token: str | None, refuse: Any) -> None:
         self.app, self.sessions, self.token, self.refuse = app, sessions, token, refuse
 
@@ -197,7 +196,10 @@ class SessionAuth:
         async def with_cookie(message: Message) -> None:
             # A new session, or one renewed at sign-in (the handler put its new ID in the state), sets the cookie.
             if message["type"] == "http.response.start" and state["sid"] != _cookie(scope, COOKIE):
-                message["headers"] = [*message.get("headers", []), (b"set-cookie", cookie_header(state["sid"]).encode())]
+                message["headers"] = [
+                    *message.get("headers", []),
+                    (b"set-cookie", cookie_header(state["sid"]).encode()),
+                ]
             await send(message)
 
         path = scope["path"]
