@@ -293,6 +293,7 @@ def main() -> None:
         first_page = time.perf_counter() - first
         memory_idle = memory(server.pid)
         quiet = phase("quiet", url, args.reviewers, args.quiet_seconds, [], server.pid)
+        memory_quiet = memory(server.pid)
         forms = upload_forms(args.uploaders, args.per_uploader)
         uploaders = [Uploader(n, url, forms[n], args.batch) for n in range(args.uploaders)]
         load = phase("load", url, args.reviewers, None, uploaders, server.pid)
@@ -310,6 +311,7 @@ def main() -> None:
                  "upload_seconds_max": round(max(u.seconds for u in uploaders), 1)},
         "accounting": account(db, work, forms, marks),
         "server_memory_idle": memory_idle,
+        "server_memory_after_quiet": memory_quiet,
         "server_memory_end": memory_end,
         "load_average_before": [round(x, 2) for x in load_before],
         "load_average_after": [round(x, 2) for x in load_after],

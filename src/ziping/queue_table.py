@@ -11,7 +11,9 @@ from __future__ import annotations
 import json
 import re
 from collections.abc import Iterable, Iterator
+from copy import copy
 from dataclasses import dataclass, fields
+from functools import lru_cache
 from typing import Any
 
 from ziping.store import STATUSES, Store
@@ -225,9 +227,8 @@ def rows(store: Store, picked: Iterable[tuple[str, str, int, int]], lang: str) -
     for start in range(0, len(paths), 500):  # SQLite bounds the number of host parameters
         for entry in store.files(paths[start : start + 500]).values():
             if entry.payload is not None:
-                data = json.loads(entry.payload)
-                for row in rows_of_file(entry.path, entry.content_sha256, data, entry.changed_at, lang):
-                    built[row.form_id] = row
+                for row in _file_rows(entry.path, entry.content_sha256, entry.payload, entry.changed_at, lang):
+                    built[row.form_id] = copy(row)  # the cached rows stay as built; marks and ranks go on copies
     stored_marks = store.marks_of([form for form, _, _, _ in picked])
     copies = _copies(store, paths)
     separator = ", " if lang == "en" else "、"
@@ -241,6 +242,13 @@ def rows(store: Store, picked: Iterable[tuple[str, str, int, int]], lang: str) -
         row.duplicates = separator.join(copies.get(path, ()))
         out.append(row)
     return out
+
+
+@lru_cache(maxsize=2048)
+def _file_rows(path: str, sha: str, payload: str, changed_at: str, lang: str) -> tuple[QueueRow, ...]:
+    """A stored file's rows, built once for as long as its payload stays the same (pages are read far more
+    often than files change)."""
+    return tuple(rows_of_file(path, sha, json.loads(payload), changed_at, lang))
 
 
 def _copies(store: Store, paths: list[str]) -> dict[str, list[str]]:

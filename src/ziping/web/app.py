@@ -47,6 +47,7 @@ MEDIA = {
     ".txt": "text/plain; charset=utf-8",
 }
 REPORT_MINUTES = 30
+THREADS = 8
 # The queue on screen: the columns a reviewer scans; the rest are on each form's page and in the exports.
 SCREEN_COLUMNS = (
     "rank", "form_id", "risk", "project_name", "unit", "year", "file", "declared_total", "computed_total",
@@ -725,6 +726,11 @@ def create_app(config: ServeConfig, checker: Checker | None = None, llm: Any = N
 
     @contextlib.asynccontextmanager
     async def lifespan(app):
+        # Page work runs on threads that take turns on one interpreter lock: a few suffice, and each holds a
+        # store connection and its page cache.
+        from anyio import to_thread
+
+        to_thread.current_default_thread_limiter().total_tokens = THREADS
         if start:
             server.start()  # again after a shutdown (a test client opened twice)
         try:
