@@ -51,7 +51,12 @@ def test_the_server_refuses_to_run_beyond_loopback_without_a_token():
 
 def test_serve_prints_a_generated_token_once(monkeypatch, tmp_path):
     started = []
-    monkeypatch.setattr("ziping.web.server.run", started.append)
+
+    def run(config, ready):
+        started.append(config)
+        ready()
+
+    monkeypatch.setattr("ziping.web.server.run", run)
     result = CliRunner().invoke(cli, ["serve", "--host", "0.0.0.0", "--db", str(tmp_path / "t.db")])
     assert result.exit_code == 0, result.output
     (config,) = started

@@ -62,14 +62,21 @@ def serve(
     chosen, generated = access_token(host, token)
     config = ServeConfig(db=db, data=db.parent, inbox=inbox, host=host, port=port, token=chosen)
     where = f"http://{host if ':' not in host else f'[{host}]'}:{port}/"
-    if generated:
-        # Printed once, never logged again: whoever holds it can use the queue.
-        sys.stderr.write(say(t("访问令牌（只显示这一次）：", "access token (shown this once): ")) + f"{chosen}\n")
-        sys.stderr.write(say(t("登录地址：", "sign in at: ")) + f"{where}login\n")
-    else:
-        sys.stderr.write(say(t("已启动：", "serving at: ")) + where + "\n")
+
+    def announce() -> None:
+        if generated:
+            # Printed once, never logged again: whoever holds it can use the queue.
+            sys.stderr.write(say(t("访问令牌（只显示这一次）：", "access token (shown this once): ")) + f"{chosen}\n")
+            sys.stderr.write(say(t("登录地址：", "sign in at: ")) + f"{where}login\n")
+        else:
+            sys.stderr.write(say(t("已启动：", "serving at: ")) + where + "\n")
+
+    from ziping.store import StoreError
+
     try:
-        run(config)
+        run(config, announce)
+    except StoreError as exc:
+        raise fail(str(exc)) from None
     except OSError as exc:
         raise fail(
             say(t("无法启动服务：{reason}", "cannot start the server: {reason}")).format(reason=exc.strerror or exc)

@@ -67,7 +67,6 @@ class Server:
         self.jobs = Jobs(config.db, self.blobs, self.checker, llm)
         self.watcher = InboxWatcher(config.inbox, self.jobs, self.blobs, config.inbox_seconds) if config.inbox else None
         self._local = threading.local()
-        self._stores: list[Store] = []
         Store(config.db).close()  # a store that cannot be opened stops the server before it listens
 
     def store(self) -> Store:
@@ -75,7 +74,6 @@ class Server:
         store = getattr(self._local, "store", None)
         if store is None:
             store = self._local.store = Store(self.config.db)
-            self._stores.append(store)
         return store
 
     def start(self) -> None:

@@ -14,7 +14,6 @@ import queue
 import threading
 import time
 from collections import OrderedDict
-from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -91,7 +90,6 @@ class Jobs:
         self._lock = threading.Lock()
         self._todo: queue.Queue[Job | None] = queue.Queue()
         self._thread: threading.Thread | None = None
-        self.on_done: Callable[[Job], None] = lambda job: None
 
     def start(self) -> None:
         if self._thread is None:
@@ -147,7 +145,6 @@ class Jobs:
                 finally:
                     job.finished = time.monotonic()
                     self._todo.task_done()
-                    self.on_done(job)
             self._todo.task_done()
         finally:
             store.close()

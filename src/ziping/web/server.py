@@ -22,8 +22,8 @@ def llm_from_environment():
     return settings
 
 
-def run(config: ServeConfig) -> None:
-    """Serve until interrupted; a token beyond loopback is the caller's to ensure (config.access_token)."""
+def run(config: ServeConfig, ready=lambda: None) -> None:
+    """Serve until interrupted (`ready` is called once the store is open); beyond loopback a token is required."""
     import uvicorn
 
     from ziping.web.app import create_app
@@ -32,6 +32,7 @@ def run(config: ServeConfig) -> None:
     if config.token is None and not is_loopback(config.host):
         raise TokenRequired(config.host)
     app = create_app(config, llm=llm_from_environment())
+    ready()
     # The access log would print every request's query string; the pages carry no secret in it, but the
     # sign-in link does.
     uvicorn.run(app, host=config.host, port=config.port, access_log=False, log_level="warning")
