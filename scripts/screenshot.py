@@ -116,8 +116,11 @@ def serve_screenshots(out: Path) -> list[Path]:
     from ziping.web.server import running
 
     shots = []
+    out = out.resolve()
+    here = os.getcwd()
     with tempfile.TemporaryDirectory(prefix="ziping-serve-") as tmp, browser() as driver:
-        config = ServeConfig(db=Path(tmp) / "triage.db", data=Path(tmp), port=0)
+        os.chdir(tmp)  # the queue shows files relative to where the server runs, as `ziping serve` in a folder does
+        config = ServeConfig(db=Path(".ziping") / "triage.db", data=Path(".ziping"), port=0)
         with running(config) as url:
             driver.get(f"{url}/upload")
             driver.find_element(By.ID, "upload-files").send_keys(str(SEED))
@@ -134,6 +137,7 @@ def serve_screenshots(out: Path) -> list[Path]:
             driver.find_element(By.ID, "check-submit").click()
             WebDriverWait(driver, 60).until(lambda d: d.find_elements(By.CSS_SELECTOR, "article.checked"))
             shots.append(full_page(driver, out / "serve-check.png", most=1400))
+        os.chdir(here)
     return shots
 
 
