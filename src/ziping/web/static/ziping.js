@@ -18,9 +18,15 @@ function pollJob(element) {
     if (bar) bar.value = view.percent;
     const text = element.querySelector("#job-text");
     if (text && view.state === "running") {
-      text.textContent = `${view.done_files}/${view.files} · ${view.done_forms}`;
+      // The page's own words (data-progress, data-rate, data-eta), filled in as the job goes.
+      const fill = (pattern, values) => pattern.replace(/\{(\w+)\}/g, (_, key) => values[key]);
+      const words = element.dataset;
+      text.textContent = fill(words.progress, { done: view.done_files, files: view.files, forms: view.done_forms });
       const rate = element.querySelector("#job-rate");
-      if (rate) rate.textContent = `${view.forms_per_second} /s` + (view.eta_seconds !== null ? ` · ETA ${view.eta_seconds} s` : "");
+      if (rate) {
+        rate.textContent = fill(words.rate, { rate: view.forms_per_second.toFixed(1) }) +
+          (view.eta_seconds !== null ? " · " + fill(words.eta, { eta: view.eta_seconds }) : "");
+      }
     }
     if (view.state === "done" || view.state === "failed") {
       // The page drawn by the server says what the job found, in the reader's language.
