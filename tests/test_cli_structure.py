@@ -15,6 +15,7 @@ GROUPS = {
     "check": {"check", "parse"},
     "catalog": {"rules", "schema", "template"},
     "triage": {"triage", "queue"},
+    "serve": {"serve"},
     "llm": {"llm", "cache", "eval"},
     "synth": {"synth"},
 }

@@ -78,7 +78,10 @@ def test_a_version_1_store_keeps_its_marks_on_every_copy(tmp_path):
     raw = sqlite3.connect(db)
     raw.execute("UPDATE meta SET value = '1' WHERE key = 'schema_version'")
     raw.execute("DELETE FROM marks")
-    raw.execute("INSERT INTO marks VALUES (?, 'accepted', '已核', '2026-11-25T00:00:00+00:00')", (f"{sha[:10]}-1",))
+    raw.execute(
+        "INSERT INTO marks (form_id, status, note, marked_at) VALUES (?, 'accepted', '已核', '2026-11-25T00:00:00+00:00')",
+        (f"{sha[:10]}-1",),
+    )
     raw.commit()
     raw.close()
     with Store(db) as store:

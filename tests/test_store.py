@@ -114,3 +114,47 @@ def test_a_store_of_schema_1_is_upgraded_in_place(tmp_path):
         assert store.db.execute("SELECT value FROM meta WHERE key = 'schema_version'").fetchone()[0] == str(
             SCHEMA_VERSION
         )
+
+
+SCHEMA_3 = """
+CREATE TABLE meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);
+INSERT INTO meta VALUES ('schema_version', '3');
+CREATE TABLE results (key TEXT PRIMARY KEY, content_sha256 TEXT NOT NULL, ruleset TEXT NOT NULL, profile TEXT NOT NULL,
+    prompt_versions TEXT NOT NULL, model TEXT NOT NULL, forms INTEGER NOT NULL, payload TEXT NOT NULL,
+    checked_at TEXT NOT NULL, final INTEGER NOT NULL DEFAULT 1);
+CREATE TABLE files (path TEXT PRIMARY KEY, content_sha256 TEXT NOT NULL, result_key TEXT NOT NULL, changed_at TEXT NOT NULL);
+CREATE TABLE marks (form_id TEXT PRIMARY KEY, status TEXT NOT NULL, note TEXT NOT NULL DEFAULT '', marked_at TEXT NOT NULL);
+INSERT INTO marks VALUES ('aaaaaaaaaa-1', 'returned', '总分漏计', '2026-11-25T01:00:00.000000+00:00');
+INSERT INTO marks VALUES ('bbbbbbbbbb-2', 'accepted', '', '2026-11-25T02:00:00.000000+00:00');
+"""
+
+
+def test_a_store_of_schema_3_keeps_its_marks_and_starts_their_history(tmp_path):
+    db = tmp_path / "v3.db"
+    old = sqlite3.connect(db)
+    old.executescript(SCHEMA_3)
+    old.close()
+    with Store(db) as store:
+        assert store.db.execute("SELECT value FROM meta WHERE key = 'schema_version'").fetchone()[0] == "4"
+        marks = store.marks()
+        assert {k: (m.status, m.note, m.reviewer) for k, m in marks.items()} == {
+            "aaaaaaaaaa-1": ("returned", "总分漏计", ""),
+            "bbbbbbbbbb-2": ("accepted", "", ""),
+        }
+        assert [(m.status, m.marked_at) for m in store.history("aaaaaaaaaa-1")] == [
+            ("returned", "2026-11-25T01:00:00.000000+00:00")
+        ]
+        store.mark("aaaaaaaaaa-1", "accepted", "已改正", reviewer="王芳")
+    with Store(db) as store:  # opening again migrates nothing twice
+        history = store.history("aaaaaaaaaa-1")
+        assert [(m.status, m.reviewer) for m in history] == [("returned", ""), ("accepted", "王芳")]
+        assert store.marks()["aaaaaaaaaa-1"].reviewer == "王芳"
+
+
+def test_marking_several_forms_is_one_transaction(tmp_path):
+    with Store(tmp_path / "t.db") as store:
+        with pytest.raises(ValueError):
+            store.mark_many(["a-1", "b-1"], "done")
+        store.mark_many(["a-1", "b-1"], "reviewed", "批量", reviewer="李")
+        assert set(store.marks()) == {"a-1", "b-1"}
+        assert store.db.execute("SELECT COUNT(*) FROM mark_history").fetchone()[0] == 2

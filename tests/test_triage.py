@@ -14,6 +14,7 @@ import pytest
 from typer.testing import CliRunner
 
 from ziping.cli import app
+from ziping.store import Store
 
 from .triage_corpus import make_corpus
 
@@ -179,8 +180,12 @@ def test_rerun_does_no_work_and_keeps_marks(triaged, tmp_path):
     corpus, outs, db, _ = triaged
     first = json.loads(outs["json"].read_text(encoding="utf-8"))["rows"]
     target = first[len(corpus.unreadable)]
-    marked = run("queue", "mark", target["form_id"], "returned", "--note", "总分漏计执行率分值", "--db", db)
+    marked = run(
+        "queue", "mark", target["form_id"], "returned", "--note", "总分漏计执行率分值", "--by", "王芳", "--db", db
+    )
     assert marked.exit_code == 0 and "已退回" in marked.output
+    with Store(db) as store:
+        assert [(m.status, m.reviewer) for m in store.history(target["form_id"])] == [("returned", "王芳")]
     again = {fmt: tmp_path / f"again.{fmt}" for fmt in FORMATS}
     result = run("triage", corpus.root, "--db", db, *[a for p in again.values() for a in ("--out", p)])
     assert "本次检查 0 个（0 张表）" in result.output

@@ -19,7 +19,9 @@ from pathlib import Path
 DEFAULT_DB = Path(".ziping") / "triage.db"
 # 2: form IDs name a submission (content and path); version 1 named the content alone, so duplicates shared one.
 # 3: results.final, so a result whose LLM review failed is stored for the queue but checked again.
-SCHEMA_VERSION = 3
+# 4: marks say who set them (marks.reviewer) and every mark is kept in mark_history; the queue table (one row
+#    per stored form, for filtering and paging in SQL) is derived data, rebuilt from files and results.
+SCHEMA_VERSION = 4
 STATUSES = ("reviewed", "returned", "accepted")
 BUSY_TIMEOUT_MS = 60_000  # a long batch commits every chunk; another run waits its turn, not fails
 
@@ -48,9 +50,48 @@ CREATE TABLE IF NOT EXISTS marks (
     form_id TEXT PRIMARY KEY,
     status TEXT NOT NULL,
     note TEXT NOT NULL DEFAULT '',
+    marked_at TEXT NOT NULL,
+    reviewer TEXT NOT NULL DEFAULT ''  -- who set it ('' for marks made before schema 4)
+);
+CREATE TABLE IF NOT EXISTS mark_history (
+    id INTEGER PRIMARY KEY,        -- the order marks were made in
+    form_id TEXT NOT NULL,
+    status TEXT NOT NULL,
+    note TEXT NOT NULL,
+    reviewer TEXT NOT NULL,
     marked_at TEXT NOT NULL
 );
+CREATE INDEX IF NOT EXISTS mark_history_by_form ON mark_history (form_id, id);
+CREATE TABLE IF NOT EXISTS queue (
+    form_id TEXT PRIMARY KEY,
+    path TEXT NOT NULL,            -- files.path
+    result_key TEXT NOT NULL,      -- the result the row was built from: a path pointed elsewhere is rebuilt
+    content_sha256 TEXT NOT NULL,
+    form_index INTEGER NOT NULL,   -- 0: the file could not be read
+    risk REAL NOT NULL,
+    discrepancy REAL NOT NULL,
+    project_code TEXT, project_name TEXT, unit TEXT, year INTEGER,
+    errors INTEGER NOT NULL, warnings INTEGER NOT NULL, infos INTEGER NOT NULL,
+    codes TEXT NOT NULL,           -- ' ZP101 ZP304 ': every finding's code, for filtering by code or prefix
+    changed_at TEXT NOT NULL,
+    checked_at TEXT NOT NULL,      -- results.checked_at: a result stored again under its key is rebuilt too
+    rank INTEGER                   -- the place in the whole queue, renumbered whenever rows change
+);
+CREATE INDEX IF NOT EXISTS queue_by_path ON queue (path, result_key);
+CREATE INDEX IF NOT EXISTS queue_by_rank ON queue (rank);
+CREATE INDEX IF NOT EXISTS queue_by_unit ON queue (unit);
+CREATE INDEX IF NOT EXISTS queue_by_year ON queue (year);
 """
+
+
+# Every change to files or results counts in meta.files_version (whoever writes: this version of ziping or an
+# older one, since the triggers live in the file), so the queue table knows without a scan when it is current.
+TRIGGERS = [
+    f"CREATE TRIGGER IF NOT EXISTS {table}_{event.lower()} AFTER {event} ON {table}"
+    " BEGIN UPDATE meta SET value = CAST(value AS INTEGER) + 1 WHERE key = 'files_version'; END"
+    for table in ("files", "results")
+    for event in ("INSERT", "UPDATE", "DELETE")
+]
 
 
 class StoreError(RuntimeError):
@@ -59,11 +100,12 @@ class StoreError(RuntimeError):
 
 @dataclass(frozen=True, slots=True)
 class Mark:
-    """A reviewer's status and note on one form."""
+    """A reviewer's status and note on one form, who set it and when."""
 
     status: str
     note: str
     marked_at: str
+    reviewer: str = ""
 
 
 @dataclass(frozen=True, slots=True)
@@ -115,12 +157,22 @@ class Store:
             # In WAL mode NORMAL loses no committed transaction on a crash of the process, only on power loss.
             self.db.execute("PRAGMA synchronous = NORMAL")
             with self.transaction():
+                queue = {row[1] for row in self.db.execute("PRAGMA table_info(queue)")}
+                if queue and "checked_at" not in queue:  # derived data of an earlier layout: rebuilt by queue_table
+                    self.db.execute("DROP TABLE queue")
+                    self.db.execute("DELETE FROM meta WHERE key = 'queue_version'")
                 for statement in SCHEMA.split(";"):
                     if statement.strip():
                         self.db.execute(statement)
+                for statement in TRIGGERS:
+                    self.db.execute(statement)
+                self.db.execute("INSERT OR IGNORE INTO meta (key, value) VALUES ('files_version', '0')")
                 columns = {row[1] for row in self.db.execute("PRAGMA table_info(results)")}
                 if "final" not in columns:  # a store before schema 3: every result it holds is final
                     self.db.execute("ALTER TABLE results ADD COLUMN final INTEGER NOT NULL DEFAULT 1")
+                columns = {row[1] for row in self.db.execute("PRAGMA table_info(marks)")}
+                if "reviewer" not in columns:  # a store before schema 4: nobody is named on its marks
+                    self.db.execute("ALTER TABLE marks ADD COLUMN reviewer TEXT NOT NULL DEFAULT ''")
                 self.db.execute(
                     "INSERT OR IGNORE INTO meta (key, value) VALUES ('schema_version', ?)", (str(SCHEMA_VERSION),)
                 )
@@ -142,7 +194,15 @@ class Store:
                     if sha.startswith(prefix) and index.isdigit():
                         moved.append((form_id(sha, path, int(index)), status, note, marked_at))
             self.db.execute("DELETE FROM marks")
-            self.db.executemany("INSERT OR REPLACE INTO marks VALUES (?, ?, ?, ?)", moved)
+            self.db.executemany(
+                "INSERT OR REPLACE INTO marks (form_id, status, note, marked_at) VALUES (?, ?, ?, ?)", moved
+            )
+        if int(version) < 4:
+            # The history starts with the marks the store holds: each is the first entry of its form's history.
+            self.db.execute(
+                "INSERT INTO mark_history (form_id, status, note, reviewer, marked_at)"
+                " SELECT form_id, status, note, reviewer, marked_at FROM marks ORDER BY marked_at"
+            )
         if int(version) < SCHEMA_VERSION:  # 3 only added results.final, done above for every older store
             self.db.execute("UPDATE meta SET value = ? WHERE key = 'schema_version'", (str(SCHEMA_VERSION),))
 
@@ -254,21 +314,43 @@ class Store:
                 return int(index) <= forms if forms else int(index) == 0
         return False
 
-    def mark(self, form: str, status: str, note: str = "") -> Mark:
-        """Set a reviewer's status and note on a form (the last mark wins)."""
+    def mark(self, form: str, status: str, note: str = "", reviewer: str = "") -> Mark:
+        """Set a reviewer's status and note on a form (the last mark wins; every mark stays in the history)."""
+        return self.mark_many([form], status, note, reviewer)
+
+    def mark_many(self, forms: Sequence[str], status: str, note: str = "", reviewer: str = "") -> Mark:
+        """One mark on several forms, in one transaction: all of them are marked or none is."""
         if status not in STATUSES:
             raise ValueError(status)
-        mark = Mark(status, note, now())
+        mark = Mark(status, note, now(), reviewer)
+        rows = [(form, mark.status, mark.note, mark.marked_at, mark.reviewer) for form in forms]
         with self.transaction() as db:
-            db.execute(
-                "INSERT OR REPLACE INTO marks (form_id, status, note, marked_at) VALUES (?, ?, ?, ?)",
-                (form, mark.status, mark.note, mark.marked_at),
+            db.executemany(
+                "INSERT OR REPLACE INTO marks (form_id, status, note, marked_at, reviewer) VALUES (?, ?, ?, ?, ?)", rows
+            )
+            db.executemany(
+                "INSERT INTO mark_history (form_id, status, note, marked_at, reviewer) VALUES (?, ?, ?, ?, ?)", rows
             )
         return mark
 
     def marks(self) -> dict[str, Mark]:
         """Every reviewer mark by form ID."""
-        return {row[0]: Mark(*row[1:]) for row in self.db.execute("SELECT form_id, status, note, marked_at FROM marks")}
+        query = "SELECT form_id, status, note, marked_at, reviewer FROM marks"
+        return {row[0]: Mark(*row[1:]) for row in self.db.execute(query)}
+
+    def marks_of(self, forms: Sequence[str]) -> dict[str, Mark]:
+        """The marks of these form IDs (those that have one)."""
+        out: dict[str, Mark] = {}
+        for start in range(0, len(forms), 500):
+            part = list(forms[start : start + 500])
+            query = f"SELECT form_id, status, note, marked_at, reviewer FROM marks WHERE form_id IN ({','.join('?' * len(part))})"
+            out.update((row[0], Mark(*row[1:])) for row in self.db.execute(query, part))
+        return out
+
+    def history(self, form: str) -> list[Mark]:
+        """Every mark ever set on a form, oldest first."""
+        query = "SELECT status, note, marked_at, reviewer FROM mark_history WHERE form_id = ? ORDER BY id"
+        return [Mark(*row) for row in self.db.execute(query, (form,))]
 
     def integrity(self) -> str:
         """SQLite's own integrity check ("ok" when the file is sound)."""

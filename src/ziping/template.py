@@ -49,23 +49,29 @@ class TemplateExistsError(FileExistsError):
 
 def write_template(path: str | Path, overwrite: bool = False) -> Path:
     """Write the blank template to `path`; raises TemplateExistsError rather than overwrite, unless asked to."""
-    from openpyxl import Workbook
-
     path = Path(path)
     if path.exists() and not overwrite:
         raise TemplateExistsError(str(path))
+    data = template_bytes()
+    try:
+        with open(path, "wb" if overwrite else "xb") as fh:  # "x": a file that appeared meanwhile is kept
+            fh.write(data)
+    except FileExistsError:
+        raise TemplateExistsError(str(path)) from None
+    return path
+
+
+def template_bytes() -> bytes:
+    """The blank template as an .xlsx file's bytes."""
+    from openpyxl import Workbook
+
     workbook = Workbook()
     sheet = workbook.active
     sheet.title = "自评表"
     write_form(sheet)
     buffer = io.BytesIO()
     workbook.save(buffer)
-    try:
-        with open(path, "wb" if overwrite else "xb") as fh:  # "x": a file that appeared meanwhile is kept
-            fh.write(buffer.getvalue())
-    except FileExistsError:
-        raise TemplateExistsError(str(path)) from None
-    return path
+    return buffer.getvalue()
 
 
 def write_form(ws: Worksheet, form: Form | None = None, top: int = 1, left: int = 1) -> int:

@@ -412,6 +412,7 @@ class QueueRow:
     findings: list[dict[str, Any]] = field(default_factory=list)
     content_sha256: str | None = None
     duplicates: str = ""  # the other files of the queue with the same content: copies, each its own submission
+    path: str = ""  # the file as stored (absolute): ranks tie-break on it, wherever the queue is read from
 
     @property
     def unreadable(self) -> bool:
@@ -479,6 +480,7 @@ def _row(
         changed_at=changed_at,
         findings=views,
         content_sha256=content_sha256,
+        path=stored,
     )
     if form is not None:
         row.project_code = form["project_code"]
@@ -507,15 +509,19 @@ def rows_of_file(
 
 def rank(rows: list[QueueRow], marks: dict[str, Mark], lang: str) -> list[QueueRow]:
     """Unreadable files first, then by risk, ties by discrepancy; marks attached; ranks numbered."""
-    rows.sort(key=lambda r: (not r.unreadable, -r.risk, -r.discrepancy, r.file, r.form_index or 0))
-    labels = STATUS_LABELS[lang]
+    # The same order as the store's queue table (queue_table.RANK_ORDER), so the web queue numbers rows alike.
+    rows.sort(key=lambda r: (not r.unreadable, -r.risk, -r.discrepancy, r.path, r.form_index or 0))
     for k, row in enumerate(rows, start=1):
         row.rank = k
-        mark = marks.get(row.form_id)
-        row.status = mark.status if mark else None
-        row.status_label = labels[row.status]
-        row.note = mark.note if mark else ""
+        attach_mark(row, marks.get(row.form_id), lang)
     return rows
+
+
+def attach_mark(row: QueueRow, mark: Mark | None, lang: str) -> None:
+    """Show a reviewer's mark (or none: pending) on a row."""
+    row.status = mark.status if mark else None
+    row.status_label = STATUS_LABELS[lang][row.status]
+    row.note = mark.note if mark else ""
 
 
 def queue_rows(

@@ -12,7 +12,7 @@ from importlib import import_module
 from ziping.cli.base import app
 
 # Importing a group registers its commands; `ziping --help` lists them in this order.
-COMMAND_GROUPS = ("check", "catalog", "triage", "llm", "synth")
+COMMAND_GROUPS = ("check", "catalog", "triage", "serve", "llm", "synth")
 for _group in COMMAND_GROUPS:
     import_module(f"ziping.cli.{_group}")
 

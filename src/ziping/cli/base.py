@@ -8,6 +8,7 @@ they do is in the library, where the Python API and the web layer reach it too.
 from __future__ import annotations
 
 from enum import IntEnum, StrEnum
+from pathlib import Path
 from typing import Annotated, Any
 
 import typer
@@ -18,6 +19,8 @@ from ziping.cli.i18n import COLON, Command, Group, current_lang, say, t
 __all__ = [
     "App",
     "BaseUrlOpt",
+    "DEFAULT_DB",
+    "DbOption",
     "COLON",
     "ConcurrencyOpt",
     "MaxTokensOpt",
@@ -160,6 +163,11 @@ MaxTokensOpt = Annotated[
     typer.Option(metavar=t("数量", "N"), help=t("每次回答的最大 token 数", "the most tokens an answer may take")),
 ]
 NoCacheOpt = Annotated[bool, typer.Option("--no-cache", help=t("不使用大模型回答缓存", "bypass the LLM answer cache"))]
+
+DEFAULT_DB = Path(".ziping") / "triage.db"  # = ziping.store.DEFAULT_DB, spelled here so --help imports nothing
+DbOption = Annotated[
+    Path, typer.Option("--db", metavar=t("路径", "PATH"), help=t("结果库（SQLite）路径", "the triage store (SQLite)"))
+]
 
 ForceOpt = Annotated[
     bool,

@@ -9,8 +9,10 @@ from typing import Annotated
 import typer
 
 from ziping.cli.base import (
+    DEFAULT_DB,
     BaseUrlOpt,
     ConcurrencyOpt,
+    DbOption,
     Exit,
     ForceOpt,
     IgnoreOpt,
@@ -33,10 +35,6 @@ from ziping.cli.base import (
     t,
 )
 
-DEFAULT_DB = Path(".ziping") / "triage.db"  # = ziping.store.DEFAULT_DB, spelled here so --help imports nothing
-DbOption = Annotated[
-    Path, typer.Option("--db", metavar=t("路径", "PATH"), help=t("结果库（SQLite）路径", "the triage store (SQLite)"))
-]
 SinceOpt = Annotated[
     str | None,
     typer.Option(
@@ -221,6 +219,20 @@ def queue_mark(
         str, typer.Argument(metavar=t("状态", "STATUS"), help="reviewed | returned | accepted", show_default=False)
     ],
     note: Annotated[str, typer.Option(metavar=t("文字", "TEXT"), help=t("审阅备注", "a note"))] = "",
+    by: Annotated[
+        str | None,
+        typer.Option(
+            "--by",
+            envvar="ZIPING_REVIEWER",
+            show_envvar=False,
+            metavar=t("姓名", "NAME"),
+            help=t(
+                "审阅人（或环境变量 ZIPING_REVIEWER）；默认为当前登录用户",
+                "who marks (or ZIPING_REVIEWER); by default the login name",
+            ),
+            show_default=False,
+        ),
+    ] = None,
     db: DbOption = DEFAULT_DB,
     lang: LangOpt = Lang.zh,
 ) -> None:
@@ -235,8 +247,20 @@ def queue_mark(
     with _open_store(db, lang.value, must_exist=True) as store:
         if not store.form_exists(form_id.strip()):
             raise fail(words["unknown_id"].format(id=form_id))
-        store.mark(form_id.strip(), status, note)
+        store.mark(form_id.strip(), status, note, reviewer=_reviewer(by))
     sys.stdout.write(words["marked"].format(id=form_id, label=STATUS_LABELS[lang.value][status]) + "\n")
+
+
+def _reviewer(given: str | None) -> str:
+    """The name recorded on a mark: the one given, else the login name."""
+    if given and given.strip():
+        return given.strip()
+    import getpass
+
+    try:
+        return getpass.getuser()
+    except (KeyError, OSError):  # no login name (a container without a passwd entry)
+        return ""
 
 
 @queue_app.command("list", help=t("列出结果库中的全部表，按风险排序", "List every stored form, ranked by risk."))

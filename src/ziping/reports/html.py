@@ -1,4 +1,5 @@
-"""The per-form HTML report: one self-contained page per file (inline styles, no scripts, no network)."""
+"""The per-form HTML report: one self-contained page per file (inline styles, no scripts, no network); the one
+Jinja2 environment of every HTML page."""
 
 from __future__ import annotations
 
@@ -14,13 +15,16 @@ if TYPE_CHECKING:
     from ziping.llm.run import LLMRun
 
 
-@lru_cache(maxsize=1)
-def _environment() -> Environment:
+@lru_cache(maxsize=4)
+def environment(*packages: str) -> Environment:
+    """The Jinja2 environment of every HTML page: the reports' templates, after those of `packages` (whose
+    templates extend them, e.g. "ziping.web")."""
     # jinja2 is imported here, not at module level, so `ziping --help` does not pay for it.
-    from jinja2 import Environment, PackageLoader, StrictUndefined
+    from jinja2 import ChoiceLoader, Environment, PackageLoader, StrictUndefined
 
+    loaders = [PackageLoader(package, "templates") for package in (*packages, "ziping.reports")]
     return Environment(
-        loader=PackageLoader("ziping.reports", "templates"),
+        loader=ChoiceLoader(loaders),
         autoescape=True,  # every value comes from a form someone else filled in
         undefined=StrictUndefined,  # a misspelt name in the template fails loudly, not as blank text
         trim_blocks=True,
@@ -28,23 +32,24 @@ def _environment() -> Environment:
     )
 
 
+def page_context(view: FileView) -> dict[str, object]:
+    """What form.html.j2 (and the pages extending it) draws one file's report from."""
+    title = view.forms[0].heading if len(view.forms) == 1 else view.path
+    return {
+        "w": view.words,
+        "html_lang": "zh-CN" if view.lang == "zh" else "en",
+        "page_title": f"{title} · {view.words['title']}",
+        "path": view.path,
+        "llm_note": view.llm_note,
+        "error": view.error,
+        "forms": view.forms,
+        "footer": view.footer,
+    }
+
+
 def render_view(view: FileView) -> str:
     """The page for an already built report view."""
-    title = view.forms[0].heading if len(view.forms) == 1 else view.path
-    return (
-        _environment()
-        .get_template("form.html.j2")
-        .render(
-            w=view.words,
-            html_lang="zh-CN" if view.lang == "zh" else "en",
-            page_title=f"{title} · {view.words['title']}",
-            path=view.path,
-            llm_note=view.llm_note,
-            error=view.error,
-            forms=view.forms,
-            footer=view.footer,
-        )
-    )
+    return environment().get_template("form.html.j2").render(**page_context(view))
 
 
 def render_html(result: FileResult, lang: str = "zh", profile: str = "standard", llm: LLMRun | None = None) -> str:

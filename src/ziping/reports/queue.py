@@ -139,11 +139,11 @@ def headers(lang: str, columns: Sequence[tuple[str, str, str]] = COLUMNS) -> lis
     return [zh if lang == "zh" else en for _, zh, en in columns]
 
 
-def values(row: QueueRow) -> list[Any]:
-    """A row's cells in COLUMNS order: numbers stay numbers, missing values are None."""
+def values(row: QueueRow, columns: Sequence[tuple[str, str, str]] = COLUMNS) -> list[Any]:
+    """A row's cells in COLUMNS order (or of the columns given): numbers stay numbers, missing values are None."""
     top = [*row.top, None, None, None][:3]
     cells = {**{key: getattr(row, key, None) for key, _, _ in COLUMNS}, "top1": top[0], "top2": top[1], "top3": top[2]}
-    return [cells[key] for key, _, _ in COLUMNS]
+    return [cells[key] for key, _, _ in columns]
 
 
 def finding_values(row: QueueRow, finding: dict[str, Any]) -> list[Any]:
@@ -244,27 +244,28 @@ def write_json(rows: Sequence[QueueRow], path: Path, lang: str = "zh") -> None:
 
 def write_html(rows: Sequence[QueueRow], path: Path, lang: str = "zh") -> None:
     """A self-contained page (inline styles, no network) with the queue and each form's findings."""
-    from jinja2 import Environment, PackageLoader, StrictUndefined, select_autoescape
+    from ziping.reports.html import environment
 
-    env = Environment(
-        loader=PackageLoader("ziping.reports", "templates"),
-        autoescape=select_autoescape(["html", "j2"], default=True),
-        undefined=StrictUndefined,  # a missing variable fails loudly instead of rendering blank
-        trim_blocks=True,
-        lstrip_blocks=True,
-    )
-    page = env.get_template("queue.html.j2").render(
-        lang=lang,
-        words=WORDS[lang],
-        headers=headers(lang),
-        finding_headers=headers(lang, FINDING_COLUMNS)[3:],
-        rows=[(row, ["" if v is None else v for v in values(row)]) for row in rows],
-        finding_row=lambda row, f: ["" if v is None else v for v in finding_values(row, f)][3:],
-        summary=WORDS[lang]["summary"].format(**summary(rows)),
-        generated=datetime.now(UTC).isoformat(timespec="seconds"),
-        columns=[key for key, _, _ in COLUMNS],
-    )
-    path.write_text(page, encoding="utf-8")
+    path.write_text(environment().get_template("queue.html.j2").render(**page_context(rows, lang)), encoding="utf-8")
+
+
+def page_context(
+    rows: Sequence[QueueRow], lang: str, totals: dict[str, int] | None = None, keys: Sequence[str] | None = None
+) -> dict[str, Any]:
+    """What queue.html.j2 (and the pages extending it) draws the queue from; `totals`: the summary's counts
+    when `rows` are one page of a larger queue; `keys`: only these columns (a screen shows fewer than an export)."""
+    columns = [c for c in COLUMNS if keys is None or c[0] in keys]
+    return {
+        "lang": lang,
+        "words": WORDS[lang],
+        "headers": headers(lang, columns),
+        "finding_headers": headers(lang, FINDING_COLUMNS)[3:],
+        "rows": [(row, ["" if v is None else v for v in values(row, columns)]) for row in rows],
+        "finding_row": lambda row, f: ["" if v is None else v for v in finding_values(row, f)][3:],
+        "summary": WORDS[lang]["summary"].format(**(totals or summary(rows))),
+        "generated": datetime.now(UTC).isoformat(timespec="seconds"),
+        "columns": [key for key, _, _ in columns],
+    }
 
 
 def render_terminal(rows: Sequence[QueueRow], out: TextIO, lang: str = "zh", limit: int | None = None) -> None:
