@@ -81,6 +81,13 @@ def test_deadline_met_within_the_month_and_missed_after():
     assert "ZP403" in codes(deadline("2024年1月完成"))
 
 
+def test_a_deadline_written_into_the_name_is_a_deadline():
+    # The seed forms are of 2023: a limit in 2022 written into a name is last year's form.
+    assert "ZP404" in codes({"indicators[系统故障修复响应时间].name": "2022年11月30日前完成资金支付"})
+    assert "ZP404" not in codes({"indicators[系统故障修复响应时间].name": "2023年11月30日前完成资金支付"})
+    assert "ZP404" not in codes({"indicators[系统故障修复响应时间].name": "2022年度结转资金支付率"})
+
+
 @pytest.mark.parametrize("actual", ["未发生安全事故", "已完成", "达成"])
 def test_completion_words_that_are_not_partial(actual):
     assert "ZP209" not in codes({"indicators[系统故障排除率].actual": actual})

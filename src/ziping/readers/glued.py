@@ -17,7 +17,7 @@ from functools import lru_cache
 from typing import Any
 
 from ziping.chinese import to_simplified
-from ziping.readers.cells import TEXT, WORD, Cell, kind_of
+from ziping.readers.cells import DATE, TEXT, WORD, Cell, kind_of
 from ziping.readers.labels import (
     CLOSING_LABELS,
     FUNDS_COLUMNS,
@@ -44,6 +44,8 @@ _UNITS = (
 _DATE = r"\d{4}年(?:\d{1,2}月(?:\d{1,2}日)?)?(?:底|末|前|之前|以前|份|内)?|\d{1,2}月(?:\d{1,2}日)?(?:底|末|前|份)?"
 _VALUE = re.compile(rf"(?:{_DATE})|(?:≥|≤|>=|<=|≧|≦|＞|＜|>|<|=|﹦|═)?\d[\d.,]*(?:{_UNITS})?(?:以上|以内|以下)?")
 _NUMBERED_ROW = re.compile(r"指标\d+[:：]?")
+# A row's own number: one or two digits, "指标12021年11月30日前…" being 指标1 before a date.
+_ROW_NUMBER = re.compile(r"指标\d{1,2}[:：]?(?=\d{4}年)|指标\d{1,2}(?!\d)[:：]?")
 _TITLE = re.compile(r"[^,。;:()]{0,24}?(?:绩效)?(?:目标)?自评价?表(?:\(\d{4}\s*年度?\))?")
 
 
@@ -141,12 +143,18 @@ def atoms(cell: Cell) -> list[Cell]:
     text = cell.text
     out: list[Cell] = []
     pos = 0
-    if numbered := _NUMBERED_ROW.match(text):
-        # "指标1免费发放原原种…": the row's numbering belongs to its name, it is not a value.
+    if numbered := _ROW_NUMBER.match(text):
+        # "指标1免费发放原原种…": the row's numbering belongs to its name, it is not a value; so does a date the
+        # name opens with ("指标12021年11月30日前完成资金支付…").
         rest = atoms(Cell(text[numbered.end() :], cell.where, cell.row, glued=True))
-        if rest and kind_of(rest[0].text) in (WORD, TEXT):
-            rest[0] = Cell(numbered.group(0) + rest[0].text, cell.where, cell.row, glued=True)
-            return rest
+        end = 0
+        while end < len(rest) and kind_of(rest[end].text) in (DATE, WORD, TEXT):
+            end += 1
+        while end and kind_of(rest[end - 1].text) == DATE:
+            end -= 1
+        if end:
+            name = numbered.group(0) + "".join(a.text for a in rest[:end])
+            return [Cell(name, cell.where, cell.row, glued=True), *rest[end:]]
     for m in _VALUE.finditer(text):
         if m.start() > pos:
             out.extend(_words(text[pos : m.start()], cell))

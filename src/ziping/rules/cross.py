@@ -212,6 +212,10 @@ def completed_after_deadline(form: Form, fig: FormFigures) -> Iterator[Hit]:
 YEAR = re.compile(r"(?<![〔\[［(（\d])(20\d\d)\s*年(?!\s*(?:以来|起|至今|度?以前))")
 
 
+# A full date with 前 in an indicator's name is its time limit.
+NAME_DEADLINE = re.compile(r"(20\d\d)\s*年\s*\d{1,2}\s*月\s*\d{1,2}\s*日\s*(?:之前|以前|前)")
+
+
 def _form_year(form: Form) -> int | None:
     year = num(form.header.year)
     return int(year) if year is not None else None
@@ -233,8 +237,9 @@ def _form_year(form: Form) -> int | None:
         ),
     },
     what=Text(
-        "时效指标的时限早于自评年度开始；或预期目标只写了往年的年份。文号中的年份（〔2022〕25号）是引用，不算；写明下一年的计划是正当的。",
-        "A deadline before the evaluation year began, or goals naming only earlier years. Years in document "
+        "时效指标的时限（指标值中的，或指标名称中写明的“某年某月某日前”）早于自评年度开始；或预期目标只写了往年的年份。文号中的年份（〔2022〕25号）是引用，不算；写明下一年的计划是正当的。",
+        "A deadline (the target's, or a full date with 前 written into the indicator's name) before the evaluation year "
+        "began, or goals naming only earlier years. Years in document "
         "numbers (〔2022〕25号) are references; next year's plans are legitimate.",
     ),
     why=Text(
@@ -271,6 +276,15 @@ def stale_date(form: Form, fig: FormFigures) -> Iterator[Hit]:
                 ind.target.location,
                 {"name": ind.label, "deadline": deadline, "year": year},
                 ind.target.raw,
+                variant="deadline",
+            )
+        elif ind.name is not None and (m := NAME_DEADLINE.search(ind.name.raw)) and int(m.group(1)) < year:
+            # The time limit written into the indicator's name ("2021年11月30日前完成资金支付").
+            yield Hit(
+                indicator_field(k, "name"),
+                ind.name.location,
+                {"name": ind.label, "deadline": m.group(0).rstrip("前之以"), "year": year},
+                ind.name.raw,
                 variant="deadline",
             )
     goals = form.goals.expected
