@@ -912,6 +912,10 @@ class FormAssembler:
             chunks.append((level1, level2, own_level2, current))
         after_name = [c for c in columns if c not in ("level1", "level2", "name")]
         layouts = [tuple(after_name)] if "name" in columns else list(HEADLESS_LAYOUTS)
+        if "name" in columns and not {"weight", "score"} & set(after_name):
+            # Headings without 分值 or 得分 over rows that end in numbers: the heading was lost (merged into the
+            # table's title, cut off), not the column.
+            layouts += [(*after_name, "weight"), (*after_name, "weight", "score")]
         best = None
         for layout in layouts:
             parsed = [segment(cells, list(layout)) for *_, cells in chunks]
@@ -941,7 +945,8 @@ class FormAssembler:
                 cells, unsure = row.cells(usual)
                 if usual is not None and "weight" in usual and row.placement is not None and "weight" not in cells:
                     unsure = True  # a row without the weight every other row has: cut, or out of order
-                self._indicator(cells, l1, l2, own, unsure=unsure or garbled)
+                # A name run together from pieces with a bare number among them: the row could not be cut.
+                self._indicator(cells, l1, l2, own, unsure=unsure or garbled or not _plausible_row_name(row.name))
                 own = None
             for cell in parsed.unplaced:
                 self.use(cell)
@@ -1294,6 +1299,12 @@ def _item_number(text: str) -> int | None:
 
 
 _FRAGMENT = re.compile(r"^[，。；：、,.;:）)]|^分[,，;；。]|^分$|[，、；;]$|^\d+[、.．]")
+
+
+def _plausible_row_name(name: Cell) -> bool:
+    """A row's name, as read, not run together from pieces with a bare number among them ("完整性" "4"
+    "一目标明确…": a weight and a target the row could not be cut at)."""
+    return not any(p.glued and kind_of(p.text) == NUMBER for p in name.parts if p is not name)
 
 
 def _plausible_name(text: str) -> bool:

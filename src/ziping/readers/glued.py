@@ -147,6 +147,8 @@ def atoms(cell: Cell) -> list[Cell]:
         # "指标1免费发放原原种…": the row's numbering belongs to its name, it is not a value; so does a date the
         # name opens with ("指标12021年11月30日前完成资金支付…").
         rest = atoms(Cell(text[numbered.end() :], cell.where, cell.row, glued=True))
+        if not rest:
+            return [cell]  # "指标2:" alone: a template row left empty
         end = 0
         while end < len(rest) and kind_of(rest[end].text) in (DATE, WORD, TEXT):
             end += 1
