@@ -2,11 +2,12 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from functools import lru_cache
 from typing import TYPE_CHECKING
 
 from ziping.checks import FileResult
-from ziping.reports.formview import FileView, file_view
+from ziping.reports.formview import file_view
 
 if TYPE_CHECKING:
     from jinja2 import Environment
@@ -28,20 +29,23 @@ def _environment() -> Environment:
     )
 
 
-def render_view(view: FileView) -> str:
-    """The page for an already built report view."""
-    title = view.forms[0].heading if len(view.forms) == 1 else view.path
+def html_chunks(
+    result: FileResult, lang: str = "zh", profile: str = "standard", llm: LLMRun | None = None
+) -> Iterator[str]:
+    """The HTML report of one checked file, piece by piece: each form is drawn as soon as it is checked."""
+    view = file_view(result, lang, profile, llm)
     return (
         _environment()
         .get_template("form.html.j2")
-        .render(
+        .generate(
             w=view.words,
             html_lang="zh-CN" if view.lang == "zh" else "en",
-            page_title=f"{title} · {view.words['title']}",
+            page_title=f"{view.title} · {view.words['title']}",
             path=view.path,
             llm_note=view.llm_note,
-            error=view.error,
+            view=view,
             forms=view.forms,
+            contents=view.contents,
             footer=view.footer,
         )
     )
@@ -49,4 +53,4 @@ def render_view(view: FileView) -> str:
 
 def render_html(result: FileResult, lang: str = "zh", profile: str = "standard", llm: LLMRun | None = None) -> str:
     """The HTML report of one checked file."""
-    return render_view(file_view(result, lang, profile, llm))
+    return "".join(html_chunks(result, lang, profile, llm))
