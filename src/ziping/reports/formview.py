@@ -111,7 +111,7 @@ class FileView:
     lang: str
     words: dict[str, str]
     forms: Iterable[FormView]
-    title: str  # the page's title: the form's heading for a file of one form, else the file
+    title: str  # a page's title (file_view(titled=True)): the form's heading for a file of one form, else the file
     llm_note: str
     footer: str
     result: FileResult
@@ -135,13 +135,15 @@ def _worst(pins: list[Pin]) -> str | None:
     return max((Severity(p.severity) for p in pins), key=lambda s: s.rank, default=None)
 
 
-def file_view(result: FileResult, lang: str = "zh", profile: str = "standard", llm: LLMRun | None = None) -> FileView:
+def file_view(
+    result: FileResult, lang: str = "zh", profile: str = "standard", llm: LLMRun | None = None, titled: bool = False
+) -> FileView:
     """The report of one checked file, its forms drawn as they are checked; `llm` is the run of LLM checks,
-    None when they were skipped."""
+    None when they were skipped. `titled`: the title is wanted first (a page's), so two forms are drawn ahead
+    to tell a file of one form, titled by it, from the rest."""
     words = LABELS[lang]
     checked = result.stream()
-    # Two forms ahead tell a file of one form, whose page is titled by it, from the rest.
-    ahead = [form_view(form_result, lang) for form_result in islice(checked, 2)]
+    ahead = [form_view(form_result, lang) for form_result in islice(checked, 2 if titled else 0)]
     view = FileView(
         path=result.path,
         lang=lang,

@@ -33,7 +33,7 @@ def html_chunks(
     result: FileResult, lang: str = "zh", profile: str = "standard", llm: LLMRun | None = None
 ) -> Iterator[str]:
     """The HTML report of one checked file, piece by piece: each form is drawn as soon as it is checked."""
-    view = file_view(result, lang, profile, llm)
+    view = file_view(result, lang, profile, llm, titled=True)
     return (
         _environment()
         .get_template("form.html.j2")
