@@ -249,7 +249,12 @@ def test_a_large_text_file_is_read_from_disk_as_read_whole(encode, tmp_path, mon
 
 @pytest.mark.parametrize(
     "content",
-    [b"\x00\x01binary" * 100, "不是自评表的文字\n".encode() * 100, b'{"forms": []}', "项目支出绩效自评表\n".encode("gb18030")],
+    [
+        b"\x00\x01binary" * 100,
+        "不是自评表的文字\n".encode() * 100,
+        b'{"forms": []}',
+        "项目支出绩效自评表\n".encode("gb18030"),
+    ],
     ids=["binary", "no-form", "json", "heading-only"],
 )
 def test_a_large_file_that_is_not_a_seed_form_reads_as_before(content, tmp_path, monkeypatch):

@@ -13,6 +13,7 @@ import json
 import os
 import signal
 import stat
+from collections import Counter
 from collections.abc import Callable, Collection, Iterable, Sequence
 from concurrent.futures import FIRST_COMPLETED, Future, ProcessPoolExecutor, wait
 from dataclasses import dataclass, field
@@ -160,11 +161,11 @@ def _record(finding: Finding) -> dict[str, Any]:
 
 
 def payload(result: FileResult, forms: Iterable[FormResult] | None = None) -> str:
-    """A checked file as stored (both languages, so exports in either need no re-check); `forms`: those to
-    store with it, by default all of them (a large file's are stored in parts, `stored_form`)."""
-    records = [stored_form(form) for form in (result.forms if forms is None else forms)]
-    data = {"error": _record(result.error) if result.error else None, "forms": records}
-    return _compact(data)
+    """A checked file as stored (both languages, so exports in either need no re-check), each form made ready as
+    it is checked; `forms`: those to store with it, by default all (a large file's go in parts, `stored_form`)."""
+    records = ",".join(_compact(stored_form(form)) for form in (result.stream() if forms is None else forms))
+    error = _compact(_record(result.error)) if result.error else "null"  # known once the forms are read
+    return f'{{"error":{error},"forms":[{records}]}}'
 
 
 def stored_form(form_result: FormResult) -> dict[str, Any]:
@@ -208,7 +209,7 @@ def check_files(paths: Sequence[str], checker: Checker, walked: Collection[str] 
         except OSError:
             continue  # gone since it was hashed: the parent reports it as unreadable
         try:
-            result = checker.check_bytes(data, path, walked=path in walked)
+            result = checker.check_bytes(data, path, walked=path in walked, stream=True)
         except Exception as exc:  # noqa: BLE001 -- a defect on one file must not stop a batch
             result = FileResult(path, error=internal_error(exc))
         checked.append((path, hashlib.sha256(data).hexdigest(), result))
@@ -223,16 +224,14 @@ def for_store(checked: list[CheckedFile], reviewer: Reviewer | None = None) -> l
     if reviewer is not None:
         # The chunk's forms are reviewed together, so the endpoint sees them concurrently.
         reviewer([result for _, _, result in checked])
-    return [
-        (
-            path,
-            sha,
-            0 if result.error else len(result.forms),  # a file that could not be read in full is one row
-            None if result.skipped else payload(result),
-            reviewer is None or _reviewed(result),
-        )
-        for path, sha, result in checked
-    ]
+    stored: list[Stored] = []
+    for path, sha, result in checked:
+        final = reviewer is None or _reviewed(result)
+        counts: Counter[str] = Counter()
+        data = None if result.skipped else payload(result.counted(counts))  # the forms checked as they are stored
+        # A file that could not be read in full is one row.
+        stored.append((path, sha, 0 if result.error else counts["forms"], data, final))  # type: ignore[arg-type]
+    return stored
 
 
 def _reviewed(result: FileResult) -> bool:
@@ -245,7 +244,9 @@ def check_chunk(paths: Sequence[str], walked: Collection[str] = ()) -> list[Stor
     """A worker's chunk: ready for the store, or only checked when the parent reviews it with the LLM."""
     assert _WORKER_CHECKER is not None
     checked = check_files(paths, _WORKER_CHECKER, walked)
-    return checked if _WORKER_RESULTS else for_store(checked)
+    if _WORKER_RESULTS:  # sent to the parent: every form checked here
+        return [(path, sha, result.collect()) for path, sha, result in checked]
+    return for_store(checked)
 
 
 def check_large(
