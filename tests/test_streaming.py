@@ -6,8 +6,6 @@ from __future__ import annotations
 import io
 import json
 import re
-import subprocess
-import sys
 from collections import Counter
 from collections.abc import Iterator
 
@@ -148,17 +146,6 @@ def test_plain_text_is_what_rich_draws_without_styling(forms, tmp_path):
     render(results(), styled, styled=True)  # rich on a StringIO: no terminal, so no colour codes
     assert plain.getvalue() == styled.getvalue()
     assert "无法检查" in plain.getvalue() and "\x1b[" not in plain.getvalue()
-
-
-def test_check_into_a_pipe_loads_no_rich():
-    code = (
-        "import sys\nfrom ziping.cli import app\ntry:\n"
-        f"    app(['check', {str(SEED)!r}])\nexcept SystemExit:\n    pass\n"
-        "print('rich' in sys.modules, file=sys.stderr)"
-    )
-    proc = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=60)
-    assert proc.stderr.strip().splitlines()[-1] == "False"
-    assert "表 3 · 信息系统运行与维护" in proc.stdout
 
 
 # --- readers ------------------------------------------------------------------------------------------

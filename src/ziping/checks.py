@@ -16,6 +16,7 @@ from typing import TYPE_CHECKING
 
 from ziping.files import Found, walk
 from ziping.findings import Finding
+from ziping.handover import Handover
 from ziping.model import Form, Location
 from ziping.profiles import Profile, ProfileError, load_profile
 from ziping.readers import SUPPORTED_SUFFIXES, FileProblem, ReadResult, read_bytes, read_path
@@ -49,7 +50,7 @@ class FileResult:
     says what happened (ZP009).
     """
 
-    __slots__ = ("path", "error", "skipped", "_forms", "_pending")
+    __slots__ = ("path", "error", "skipped", "_forms")
 
     def __init__(
         self,
@@ -61,38 +62,27 @@ class FileResult:
         self.path = path
         self.error = error
         self.skipped = skipped
-        self._forms: list[FormResult] | None = forms if isinstance(forms, list) else None
-        self._pending: Iterator[FormResult] | None = None if isinstance(forms, list) else iter(forms)
+        self._forms = Handover(forms if isinstance(forms, list) else self._guarded(iter(forms)))
 
     @property
     def forms(self) -> list[FormResult]:
         """Every form's result (those not yet checked are checked now)."""
-        if self._forms is None:
-            self._forms, pending = [], self._take()
-            self._forms.extend(pending)
-        return self._forms
+        return self._forms.all()
 
     def collect(self) -> FileResult:
         """This file with every form checked now (and kept)."""
-        self.forms  # noqa: B018 -- the property checks what is left
+        self._forms.all()
         return self
 
     def counted(self, counts: Counter[str]) -> FileResult:
         """This file with each form added to a batch's `counts` as it is handed over (`tally_file` adds the
         file once its forms are written)."""
-        forms = self.stream()
-        self._forms, self._pending = None, _tallied(forms, counts)
+        self._forms = Handover(_tallied(self._forms.stream(), counts))
         return self
 
     def stream(self) -> Iterator[FormResult]:
         """The forms' results one at a time, none kept once handed over; a file's forms are streamed once."""
-        return iter(self._forms) if self._forms is not None else self._take()
-
-    def _take(self) -> Iterator[FormResult]:
-        pending, self._pending = self._pending, None
-        if pending is None:
-            raise RuntimeError(f"the forms of {self.path} were streamed already")
-        return self._guarded(pending)
+        return self._forms.stream()
 
     def _guarded(self, pending: Iterator[FormResult]) -> Iterator[FormResult]:
         try:

@@ -10,6 +10,7 @@ from itertools import chain
 from pathlib import Path
 
 from ziping.files import os_reason
+from ziping.handover import Handover
 from ziping.model import Form
 from ziping.readers.encoding import UndecodableError, decode, file_encoding, file_lines
 from ziping.readers.pdf import read_pdf
@@ -59,7 +60,7 @@ class ReadResult:
     A reading defect met on the way is raised where the form would have been.
     """
 
-    __slots__ = ("path", "problem", "encoding", "_forms", "_pending")
+    __slots__ = ("path", "problem", "encoding", "_forms")
 
     def __init__(
         self,
@@ -71,26 +72,16 @@ class ReadResult:
         self.path = path
         self.problem = problem
         self.encoding = encoding
-        self._forms: list[Form] | None = forms if isinstance(forms, list) else None
-        self._pending: Iterator[Form] | None = None if isinstance(forms, list) else iter(forms)
+        self._forms = Handover(forms)
 
     @property
     def forms(self) -> list[Form]:
         """Every form of the file (those not yet read are read now)."""
-        if self._forms is None:
-            self._forms, pending, self._pending = [], self._take(), None
-            self._forms.extend(pending)
-        return self._forms
+        return self._forms.all()
 
     def stream(self) -> Iterator[Form]:
         """The forms one at a time, none kept once handed over; a file's forms are streamed once."""
-        return iter(self._forms) if self._forms is not None else self._take()
-
-    def _take(self) -> Iterator[Form]:
-        pending, self._pending = self._pending, None
-        if pending is None:
-            raise RuntimeError(f"the forms of {self.path} were streamed already")
-        return pending
+        return self._forms.stream()
 
 
 def read_result(source: str, forms: Iterable[Form], none: FileProblem, encoding: str | None = None) -> ReadResult:
