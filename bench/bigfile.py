@@ -7,9 +7,10 @@ The forms are bench/corpus.py's (the seed's three, varied): `--forms` of them in
 about 30 MB of the seed's text layout) and the very same forms `--per-file` to a file in a folder. Each
 round runs the console script on both, one after the other (alternating which goes first), its stdout a
 pipe this script reads, as a user's `| less` or `> report` would be: peak RSS of the process, seconds until
-the first form's result has been written (for text its "表 1 ·" line, for JSON its "index"), and seconds in
-all. The figures that compare are the ratios (one file ÷ many files) within a round: median and range.
-`--triage` measures `ziping triage --workers 1` into a fresh store the same way (peak RSS and seconds).
+the first form's result has been written (for text its "表 1 ·" line, for JSON its "index"), CPU seconds
+(user + system) and wall seconds; peak RSS and CPU are measured by GNU time. The figures that compare are
+the ratios (one file ÷ many files) within a round: median and range.
+`--triage` measures `ziping triage --workers 1` into a fresh store the same way (peak RSS and CPU).
 The text report is also run with FORCE_COLOR=1 (drawn by rich, as on a terminal) against plain writes.
 `--ziping` runs another version's console script (e.g. a previous commit's, for before-and-after figures).
 """
@@ -28,28 +29,35 @@ from pathlib import Path
 
 HERE = Path(__file__).resolve().parent
 FIRST = {"json": b'"index"', "text": "表 1 ·".encode()}
+TIME = "/usr/bin/time"  # GNU time (Debian package `time`)
 
 
 def run(command: list[str], marker: bytes | None, env: dict[str, str] | None = None) -> dict[str, float]:
-    """Run a command with its stdout read through a pipe: peak RSS (MiB), first marker and total (s), CPU (s)."""
-    start = time.perf_counter()
-    proc = subprocess.Popen(command, stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, env=env)
-    first = None
-    tail = b""
-    assert proc.stdout is not None
-    while chunk := proc.stdout.read1(1 << 16):
-        if first is None and marker is not None:
-            tail = tail[-64:] + chunk
-            if marker in tail:
-                first = time.perf_counter() - start
-    _, status, usage = os.wait4(proc.pid, 0)
-    total = time.perf_counter() - start
+    """Run a command with its stdout read through a pipe: peak RSS (MiB), first marker and total (s), CPU (s).
+
+    Measured by GNU time, the command's parent: a process's peak RSS is kept across exec, so a child forked
+    from this script would count this script's memory as its own."""
+    with tempfile.NamedTemporaryFile("r", suffix=".time") as measured:
+        start = time.perf_counter()
+        timed = [TIME, "-f", "%M %U %S", "-o", measured.name, *command]
+        proc = subprocess.Popen(timed, stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, env=env)
+        first = None
+        tail = b""
+        assert proc.stdout is not None
+        while chunk := proc.stdout.read1(1 << 16):
+            if first is None and marker is not None:
+                tail = tail[-64:] + chunk
+                if marker in tail:
+                    first = time.perf_counter() - start
+        status = proc.wait()
+        total = time.perf_counter() - start
+        kib, user, system = measured.read().split()[-3:]
     return {
-        "rss": usage.ru_maxrss / 1024,
+        "rss": int(kib) / 1024,
         "first": first if first is not None else float("nan"),
         "total": total,
-        "cpu": usage.ru_utime + usage.ru_stime,
-        "status": os.waitstatus_to_exitcode(status),
+        "cpu": float(user) + float(system),
+        "status": status,
     }
 
 
@@ -82,7 +90,7 @@ def main() -> None:
 
     rows = []
     for fmt in args.formats.split(","):
-        ratios: dict[str, list[float]] = {"rss": [], "total": []}
+        ratios: dict[str, list[float]] = {"rss": [], "cpu": []}
         seen: dict[str, list[dict[str, float]]] = {"one": [], "many": []}
         for k in range(args.rounds):
             order = [("one", big), ("many", small)]
@@ -101,7 +109,7 @@ def main() -> None:
             rich_cpu.append(rich["cpu"])
             styled["cpu"].append(rich["cpu"] / plain["cpu"])
     if args.triage:
-        ratios = {"rss": [], "total": []}
+        ratios = {"rss": [], "cpu": []}
         seen = {"one": [], "many": []}
         for k in range(args.rounds):
             order = [("one", big), ("many", small)]
@@ -115,8 +123,8 @@ def main() -> None:
 
     print(f"\n{args.rounds} rounds; median (range)\n")
     print("| command | peak RSS, one file (MiB) | peak RSS, many files (MiB) | **RSS ratio** | first form written, one file (s) "
-          "| first form written, many files (s) | seconds, one file | seconds, many files | time ratio |")  # fmt: skip
-    print("|---|---:|---:|---:|---:|---:|---:|---:|---:|")
+          "| first form written, many files (s) | CPU s, one file | CPU s, many files | CPU ratio | wall s, one file |")  # fmt: skip
+    print("|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|")
     for name, seen, ratios in rows:
         one, many = seen["one"], seen["many"]
         cells = [
@@ -125,9 +133,10 @@ def main() -> None:
             f"**{median_range(ratios['rss'])}**",
             median_range([r["first"] for r in one]) if "triage" not in name else "—",
             median_range([r["first"] for r in many]) if "triage" not in name else "—",
+            median_range([r["cpu"] for r in one], 1),
+            median_range([r["cpu"] for r in many], 1),
+            median_range(ratios["cpu"]),
             median_range([r["total"] for r in one], 1),
-            median_range([r["total"] for r in many], 1),
-            median_range(ratios["total"]),
         ]
         print(f"| `{name}` | " + " | ".join(cells) + " |")
     if "text" in args.formats.split(","):

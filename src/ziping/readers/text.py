@@ -12,9 +12,10 @@ from collections.abc import Callable, Iterable, Iterator
 
 from ziping.readers.cells import Cell
 
-# Characters of text per block: a few dozen forms of the seed's layout. Small enough that a block's cells
-# cost little memory, large enough that a file of a few forms is one block, read exactly as before.
-BLOCK_CHARS = 1 << 17
+# Characters of text per block: about twenty forms of the seed's layout. Small enough that a block's cells
+# cost little memory and the first form comes at once, large enough that a file of a few forms is one
+# block, read exactly as before.
+BLOCK_CHARS = 1 << 15
 
 
 def text_cells(text: str) -> list[Cell]:
