@@ -8,6 +8,8 @@ does to each file: read, decode, read the forms, validate them, run every rule; 
 report written (to a sink that keeps nothing). Both go over the same files (bench/corpus.py, one form
 per file) on one pinned core, in rounds that alternate which goes first; the figure is the ratio of CPU
 times within each round, median and range. Machines drift; ratios measured in one run compare.
+`PYTHONPATH=<another tree>/src python bench/floor.py` measures that tree's code (e.g. a `git archive` of an
+earlier commit) against the same floor.
 """
 
 from __future__ import annotations
@@ -44,14 +46,13 @@ def floor(paths: list[str]) -> int:
 
 
 def checked(paths: list[str], report: bool) -> int:
+    # Only what every version since the seed offers, so PYTHONPATH=<an older tree>/src measures that one.
     from ziping.checks import Checker
-    from ziping.files import Found
     from ziping.reports.contract import write_report
 
     checker = Checker.create()
     if report:
-        results = (checker.check_found(Found(Path(p)), stream=True) for p in paths)
-        return write_report(results, Sink(), "standard")["forms"]
+        return write_report((checker.check_file(path) for path in paths), Sink(), "standard")["forms"]
     return sum(len(checker.check_file(path).forms) for path in paths)
 
 
