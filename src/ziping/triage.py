@@ -336,7 +336,8 @@ def run(
         store.point(moved)  # type: ignore[arg-type]
     # A large file is checked here, its forms stored in parts as they come; the rest in chunks of files.
     large = [s for s in readable if keys[s.path] not in known and _size(s.path) > STREAM_FROM]
-    todo = [path for path in todo if path not in {s.path for s in large}]
+    large_paths = {s.path for s in large}
+    todo = [path for path in todo if path not in large_paths]
     stats = RunStats(files=len(batch), reused_files=len(reused))
     stats.workers = workers or default_workers(len(todo))
     chunks = [todo[k : k + CHUNK] for k in range(0, len(todo), CHUNK)]
@@ -674,19 +675,20 @@ def estimate(
         try:
             data = Path(source.path).read_bytes() if source.content_sha256 else b""
             read = read_bytes(data, source.path)
+            # Counted one at a time: a large file's forms are never held.
+            forms = sum(1 for _ in read.stream()) if read.problem is None else 0
         except Exception:  # noqa: BLE001 -- the dry run reports, it does not stop on a bad file
-            read = None
+            read, forms = None, 0
         if source.walked and read is not None and read.problem is not None and read.problem.not_a_form:
             result.skipped += 1
             continue
-        if read is None or read.problem is not None or not read.forms:
+        if read is None or read.problem is not None or not forms:
             result.unreadable += 1
             continue
         try:
             text, _ = decode(data)
         except UndecodableError:
             text = ""
-        forms = sum(1 for _ in read.stream())  # counted one at a time: a large file is never held
         result.forms += forms
         result.llm_calls += forms
         result.input_tokens += tokens_of(text) + forms * PROMPT_TOKENS_PER_CALL
