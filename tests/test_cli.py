@@ -222,7 +222,9 @@ def test_check_without_llm_loads_no_openai():
     code = (
         "import sys\nfrom ziping.cli import app\ntry:\n"
         f"    app(['check', {str(SEED)!r}])\nexcept SystemExit:\n    pass\n"
-        "print(sorted(m for m in ('openai', 'httpx2', 'tenacity', 'openpyxl', 'jinja2', 'docx', 'xlrd') if m in sys.modules))"
+        # rich too: off a terminal the text report is written plainly.
+        "print(sorted(m for m in ('openai', 'httpx2', 'tenacity', 'openpyxl', 'jinja2', 'docx', 'xlrd', 'rich')"
+        " if m in sys.modules))"
     )
     proc = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=60)
     lines = proc.stdout.strip().splitlines()

@@ -135,7 +135,9 @@ def test_a_store_of_schema_3_keeps_its_marks_and_starts_their_history(tmp_path):
     old.executescript(SCHEMA_3)
     old.close()
     with Store(db) as store:
-        assert store.db.execute("SELECT value FROM meta WHERE key = 'schema_version'").fetchone()[0] == "4"
+        assert store.db.execute("SELECT value FROM meta WHERE key = 'schema_version'").fetchone()[0] == str(
+            SCHEMA_VERSION
+        )
         marks = store.marks()
         assert {k: (m.status, m.note, m.reviewer) for k, m in marks.items()} == {
             "aaaaaaaaaa-1": ("returned", "总分漏计", ""),

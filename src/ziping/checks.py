@@ -1,7 +1,8 @@
 """Orchestration: read a file, run the selected rules on each form, collect the results.
 
 This is the Python API integrators call (`check_path`, `check_paths`); the CLI is a thin layer
-over it. Results stream: a batch holds one file's forms at a time.
+over it. Results stream: a batch holds one file at a time, and a file's forms can be read, checked and
+written one at a time (`FileResult.stream`), so a file of thousands of forms holds one form at a time.
 """
 
 from __future__ import annotations
@@ -15,6 +16,7 @@ from typing import TYPE_CHECKING
 
 from ziping.files import Found, walk
 from ziping.findings import Finding
+from ziping.handover import Handover
 from ziping.model import Form, Location
 from ziping.profiles import Profile, ProfileError, load_profile
 from ziping.readers import SUPPORTED_SUFFIXES, FileProblem, ReadResult, read_bytes, read_path
@@ -36,18 +38,57 @@ class FormResult:
     llm_reason: Reason | None = None  # why it failed or was skipped (ziping.llm.reasons)
 
 
-@dataclass(slots=True)
 class FileResult:
     """One file: its forms' results, or the finding that stopped it being read.
 
     `skipped`: a file met while walking a folder that holds no form (a README beside the forms); it is
     reported once, is no error and changes no exit code.
+
+    A checked file may hand over its forms still to be read and checked: `stream()` checks them one at a
+    time and keeps none (what `check` writes as it goes), `forms` checks what is left and keeps them all.
+    A defect of ziping met on the way ends the file's forms there: those before it are kept, and `error`
+    says what happened (ZP009).
     """
 
-    path: str
-    forms: list[FormResult] = field(default_factory=list)
-    error: Finding | None = None
-    skipped: Finding | None = None
+    __slots__ = ("path", "error", "skipped", "_forms")
+
+    def __init__(
+        self,
+        path: str,
+        forms: Iterable[FormResult] = (),
+        error: Finding | None = None,
+        skipped: Finding | None = None,
+    ) -> None:
+        self.path = path
+        self.error = error
+        self.skipped = skipped
+        self._forms = Handover(forms if isinstance(forms, list) else self._guarded(iter(forms)))
+
+    @property
+    def forms(self) -> list[FormResult]:
+        """Every form's result (those not yet checked are checked now)."""
+        return self._forms.all()
+
+    def collect(self) -> FileResult:
+        """This file with every form checked now (and kept)."""
+        self._forms.all()
+        return self
+
+    def counted(self, counts: Counter[str]) -> FileResult:
+        """This file with each form added to a batch's `counts` as it is handed over (`tally_file` adds the
+        file once its forms are written)."""
+        self._forms = Handover(_tallied(self._forms.stream(), counts))
+        return self
+
+    def stream(self) -> Iterator[FormResult]:
+        """The forms' results one at a time, none kept once handed over; a file's forms are streamed once."""
+        return self._forms.stream()
+
+    def _guarded(self, pending: Iterator[FormResult]) -> Iterator[FormResult]:
+        try:
+            yield from pending
+        except Exception as exc:  # noqa: BLE001 -- a defect on one form must not stop a batch
+            self.error = internal_error(exc)
 
     @property
     def findings(self) -> Iterator[Finding]:
@@ -119,32 +160,39 @@ class Checker:
         return FormResult(form, fig, found)
 
     def check_read(self, read: ReadResult, walked: bool = False) -> FileResult:
-        """Check what a reader returned; `walked`: the file was met in a folder, where one holding no form is skipped."""
+        """Check what a reader returned, each form as it is handed over (`FileResult.stream`); `walked`: the
+        file was met in a folder, where one holding no form is skipped."""
         if read.problem is not None and walked and read.problem.not_a_form:
             return FileResult(read.path, skipped=self.file_finding(read))
         if read.problem is not None:
             return FileResult(read.path, error=self.file_finding(read))
-        return FileResult(read.path, forms=[self.check_form(form) for form in read.forms])
+        return FileResult(read.path, forms=map(self.check_form, read.stream()))
 
-    def check_found(self, found: Found) -> FileResult:
+    def check_found(self, found: Found, *, stream: bool = False) -> FileResult:
         """Check one file of a batch: a folder's file that holds no form is skipped, a named one is an error."""
         if found.problem is not None:
             return FileResult(
                 str(found.path),
                 error=self.file_finding(ReadResult(str(found.path), problem=FileProblem("ZP001", *found.problem))),
             )
-        return self.check_file(found.path, walked=found.walked)
+        return self.check_file(found.path, walked=found.walked, stream=stream)
 
-    def check_file(self, path: str | Path, walked: bool = False) -> FileResult:
-        """Read and check one file; bad input becomes a ZP001/ZP002 finding, never an exception."""
+    def check_file(self, path: str | Path, walked: bool = False, *, stream: bool = False) -> FileResult:
+        """Read and check one file; bad input becomes a ZP001/ZP002 finding, never an exception.
+
+        With `stream`, the forms are read and checked as they are handed over (`FileResult.stream`): a file
+        of thousands of forms is never held whole. Otherwise every form is checked before this returns.
+        """
         try:
-            return self.check_read(read_path(path), walked)
+            result = self.check_read(read_path(path), walked)
         except Exception as exc:  # noqa: BLE001 -- a defect on one file must not stop a batch
             return FileResult(str(path), error=internal_error(exc))
+        return result if stream else result.collect()
 
-    def check_bytes(self, data: bytes, source: str, walked: bool = False) -> FileResult:
-        """Check a file's content already in memory."""
-        return self.check_read(read_bytes(data, source), walked)
+    def check_bytes(self, data: bytes, source: str, walked: bool = False, *, stream: bool = False) -> FileResult:
+        """Check a file's content already in memory (`stream` as for `check_file`)."""
+        result = self.check_read(read_bytes(data, source), walked)
+        return result if stream else result.collect()
 
     def file_finding(self, read: ReadResult) -> Finding:
         problem = read.problem
@@ -158,16 +206,23 @@ class Checker:
         )
 
 
-def tally(counts: Counter[str], result: FileResult) -> None:
-    """Add one file to a batch's counts: files checked, forms, unreadable and skipped files, findings by severity."""
+def _tallied(forms: Iterator[FormResult], counts: Counter[str]) -> Iterator[FormResult]:
+    for form in forms:
+        counts["forms"] += 1
+        for finding in form.findings:
+            counts[finding.severity.value] += 1
+        yield form
+
+
+def tally_file(counts: Counter[str], result: FileResult) -> None:
+    """Add a file to a batch's counts once its forms are counted: files checked, unreadable and skipped files."""
     if result.skipped is not None:
         counts["skipped"] += 1
         return
     counts["files"] += 1
-    counts["forms"] += len(result.forms)
     counts["unreadable"] += result.error is not None
-    for finding in result.findings:
-        counts[finding.severity.value] += 1
+    if result.error is not None:
+        counts[result.error.severity.value] += 1
 
 
 def tune_gc_for_batch() -> None:

@@ -12,7 +12,7 @@ import os
 import sqlite3
 from collections.abc import Iterable, Iterator, Sequence
 from contextlib import contextmanager
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import UTC, datetime
 from pathlib import Path
 
@@ -21,7 +21,8 @@ DEFAULT_DB = Path(".ziping") / "triage.db"
 # 3: results.final, so a result whose LLM review failed is stored for the queue but checked again.
 # 4: marks say who set them (marks.reviewer) and every mark is kept in mark_history; the queue table (one row
 #    per stored form, for filtering and paging in SQL) is derived data, rebuilt from files and results.
-SCHEMA_VERSION = 4
+# 5: result_parts, the forms of a large file stored a part at a time as they are checked.
+SCHEMA_VERSION = 5
 STATUSES = ("reviewed", "returned", "accepted")
 BUSY_TIMEOUT_MS = 60_000  # a long batch commits every chunk; another run waits its turn, not fails
 
@@ -38,6 +39,12 @@ CREATE TABLE IF NOT EXISTS results (
     payload TEXT NOT NULL,         -- JSON: {"error": finding | null, "forms": [form, ...]}
     checked_at TEXT NOT NULL,
     final INTEGER NOT NULL DEFAULT 1  -- 0: an LLM review failed or was skipped, so the next run checks again
+);
+CREATE TABLE IF NOT EXISTS result_parts (
+    key TEXT NOT NULL,             -- the result whose forms these are (results.key)
+    part INTEGER NOT NULL,         -- in the order the forms come in the file
+    forms TEXT NOT NULL,           -- JSON: [form, ...], appended to the result's payload forms
+    PRIMARY KEY (key, part)
 );
 CREATE TABLE IF NOT EXISTS files (
     path TEXT PRIMARY KEY,         -- absolute path
@@ -122,13 +129,14 @@ class Checked:
 
 @dataclass(frozen=True, slots=True)
 class FileEntry:
-    """A file the store knows, with its current result."""
+    """A file the store knows, with its current result: `payload`, and for a large file the parts of its forms."""
 
     path: str
     content_sha256: str
     result_key: str
     changed_at: str
     payload: str | None
+    parts: tuple[str, ...] = ()
 
 
 def now() -> str:
@@ -203,7 +211,8 @@ class Store:
                 "INSERT INTO mark_history (form_id, status, note, reviewer, marked_at)"
                 " SELECT form_id, status, note, reviewer, marked_at FROM marks ORDER BY marked_at"
             )
-        if int(version) < SCHEMA_VERSION:  # 3 only added results.final, done above for every older store
+        # 3 only added results.final and 5 result_parts, both done above for every older store.
+        if int(version) < SCHEMA_VERSION:
             self.db.execute("UPDATE meta SET value = ? WHERE key = 'schema_version'", (str(SCHEMA_VERSION),))
 
     def __enter__(self) -> Store:
@@ -267,6 +276,17 @@ class Store:
             )
             self._point(db, [(c.path, c.content_sha256, c.key) for c in checked], stamp)
 
+    def put_part(self, key: str, part: int, forms: str) -> None:
+        """Store a part of a large file's forms (JSON list), in its own transaction, before the file's result;
+        a result whose parts are stored but not the result itself is checked again by the next run."""
+        with self.transaction() as db:
+            db.execute("INSERT OR REPLACE INTO result_parts (key, part, forms) VALUES (?, ?, ?)", (key, part, forms))
+
+    def clear_parts(self, key: str) -> None:
+        """Forget the parts stored under a result key (before it is checked again)."""
+        with self.transaction() as db:
+            db.execute("DELETE FROM result_parts WHERE key = ?", (key,))
+
     def point(self, files: Sequence[tuple[str, str, str]]) -> None:
         """Record that paths now hold contents whose results are already stored."""
         with self.transaction() as db:
@@ -291,13 +311,27 @@ class Store:
             " FROM files f LEFT JOIN results r ON r.key = f.result_key"
         )
         if paths is None:
-            return {row[0]: FileEntry(*row) for row in self.db.execute(query)}
-        out: dict[str, FileEntry] = {}
-        names = list(paths)
-        for start in range(0, len(names), 500):
-            part = names[start : start + 500]
-            rows = self.db.execute(f"{query} WHERE f.path IN ({','.join('?' * len(part))})", part)
-            out.update((row[0], FileEntry(*row)) for row in rows)
+            out = {row[0]: FileEntry(*row) for row in self.db.execute(query)}
+        else:
+            out = {}
+            names = list(paths)
+            for start in range(0, len(names), 500):
+                part = names[start : start + 500]
+                rows = self.db.execute(f"{query} WHERE f.path IN ({','.join('?' * len(part))})", part)
+                out.update((row[0], FileEntry(*row)) for row in rows)
+        parts: dict[str, list[str]] = {}
+        keys = sorted({entry.result_key for entry in out.values()})
+        for start in range(0, len(keys), 500):
+            batch = keys[start : start + 500]
+            rows = self.db.execute(
+                f"SELECT key, forms FROM result_parts WHERE key IN ({','.join('?' * len(batch))}) ORDER BY key, part",
+                batch,
+            )
+            for key, forms in rows:
+                parts.setdefault(key, []).append(forms)
+        for path, entry in out.items():
+            if entry.result_key in parts:
+                out[path] = replace(entry, parts=tuple(parts[entry.result_key]))
         return out
 
     def form_exists(self, form: str) -> bool:

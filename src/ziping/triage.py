@@ -13,20 +13,23 @@ import json
 import os
 import signal
 import stat
+from collections import Counter
 from collections.abc import Callable, Collection, Iterable, Sequence
 from concurrent.futures import FIRST_COMPLETED, Future, ProcessPoolExecutor, wait
 from dataclasses import dataclass, field
 from datetime import datetime
+from itertools import islice
 from multiprocessing import get_context
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from ziping import __version__
-from ziping.checks import Checker, FileResult, expand, internal_error, tune_gc_for_batch
+from ziping.checks import Checker, FileResult, FormResult, expand, internal_error, tune_gc_for_batch
 from ziping.files import Found
 from ziping.findings import Finding, Severity
 from ziping.llm.reasons import status_text
 from ziping.llm.usage import tokens_of
+from ziping.readers import STREAM_FROM
 from ziping.reports.contract import finding_json, form_json
 from ziping.risk import assess, weight_of
 from ziping.rules import REGISTRY
@@ -41,6 +44,7 @@ if TYPE_CHECKING:
 PROMPT_VERSIONS = ""
 MODEL = ""
 CHUNK = 32  # files per pool task: large enough to amortise pickling, small enough to stream
+PART_FORMS = 256  # forms of a large file stored (and reviewed) together
 PARALLEL_FROM = 200  # below this many files to check, a pool's start-up costs more than it saves
 
 LLM_STATUS = {
@@ -127,7 +131,7 @@ def hash_file(path: str) -> str | None:
         if not stat.S_ISREG(os.stat(path).st_mode):  # a FIFO would block the batch forever
             return None
         with open(path, "rb") as fh:
-            return hashlib.sha256(fh.read()).hexdigest()
+            return hashlib.file_digest(fh, "sha256").hexdigest()  # read a piece at a time, never whole
     except OSError:
         return None
 
@@ -156,15 +160,23 @@ def _record(finding: Finding) -> dict[str, Any]:
     return record
 
 
-def payload(result: FileResult) -> str:
-    """A checked file as stored (both languages, so exports in either need no re-check)."""
-    forms = []
-    for form_result in result.forms:
-        form = form_json(form_result, "zh")
-        form["findings"] = [_record(f) for f in form_result.findings]
-        form["llm_status_en"] = status_text(form_result.llm_status, form_result.llm_reason, "en")
-        forms.append(form)
-    data = {"error": _record(result.error) if result.error else None, "forms": forms}
+def payload(result: FileResult, forms: Iterable[FormResult] | None = None) -> str:
+    """A checked file as stored (both languages, so exports in either need no re-check), each form made ready as
+    it is checked; `forms`: those to store with it, by default all (a large file's go in parts, `stored_form`)."""
+    records = ",".join(_compact(stored_form(form)) for form in (result.stream() if forms is None else forms))
+    error = _compact(_record(result.error)) if result.error else "null"  # known once the forms are read
+    return f'{{"error":{error},"forms":[{records}]}}'
+
+
+def stored_form(form_result: FormResult) -> dict[str, Any]:
+    """A checked form as stored: the contract's record, every finding in both languages."""
+    form = form_json(form_result, "zh")
+    form["findings"] = [_record(f) for f in form_result.findings]
+    form["llm_status_en"] = status_text(form_result.llm_status, form_result.llm_reason, "en")
+    return form
+
+
+def _compact(data: Any) -> str:
     return json.dumps(data, ensure_ascii=False, separators=(",", ":"))
 
 
@@ -197,7 +209,7 @@ def check_files(paths: Sequence[str], checker: Checker, walked: Collection[str] 
         except OSError:
             continue  # gone since it was hashed: the parent reports it as unreadable
         try:
-            result = checker.check_bytes(data, path, walked=path in walked)
+            result = checker.check_bytes(data, path, walked=path in walked, stream=True)
         except Exception as exc:  # noqa: BLE001 -- a defect on one file must not stop a batch
             result = FileResult(path, error=internal_error(exc))
         checked.append((path, hashlib.sha256(data).hexdigest(), result))
@@ -212,16 +224,14 @@ def for_store(checked: list[CheckedFile], reviewer: Reviewer | None = None) -> l
     if reviewer is not None:
         # The chunk's forms are reviewed together, so the endpoint sees them concurrently.
         reviewer([result for _, _, result in checked])
-    return [
-        (
-            path,
-            sha,
-            len(result.forms),
-            None if result.skipped else payload(result),
-            reviewer is None or _reviewed(result),
-        )
-        for path, sha, result in checked
-    ]
+    stored: list[Stored] = []
+    for path, sha, result in checked:
+        final = reviewer is None or _reviewed(result)
+        counts: Counter[str] = Counter()
+        data = None if result.skipped else payload(result.counted(counts))  # the forms checked as they are stored
+        # A file that could not be read in full is one row.
+        stored.append((path, sha, 0 if result.error else counts["forms"], data, final))  # type: ignore[arg-type]
+    return stored
 
 
 def _reviewed(result: FileResult) -> bool:
@@ -234,7 +244,38 @@ def check_chunk(paths: Sequence[str], walked: Collection[str] = ()) -> list[Stor
     """A worker's chunk: ready for the store, or only checked when the parent reviews it with the LLM."""
     assert _WORKER_CHECKER is not None
     checked = check_files(paths, _WORKER_CHECKER, walked)
-    return checked if _WORKER_RESULTS else for_store(checked)
+    if _WORKER_RESULTS:  # sent to the parent: every form checked here
+        return [(path, sha, result.collect()) for path, sha, result in checked]
+    return for_store(checked)
+
+
+def check_large(
+    source: Source, checker: Checker, store: Store, parts: KeyParts, reviewer: Reviewer | None = None
+) -> list[Stored]:
+    """A large file checked here, form by form, its forms stored `PART_FORMS` at a time as they are checked
+    (and reviewed): the file is never held whole. Its result (forms stored in parts) is ready for the store.
+
+    The file is hashed again afterwards: one changed while it was read is checked again from its bytes in
+    memory, so a result is always stored under the content it was read from."""
+    key = parts.key(source.content_sha256)  # type: ignore[arg-type]
+    store.clear_parts(key)
+    result = checker.check_file(source.path, walked=source.walked, stream=True)
+    forms, final = 0, True
+    pending = result.stream()
+    while chunk := list(islice(pending, PART_FORMS)):
+        checked = FileResult(source.path, forms=chunk)
+        if reviewer is not None:
+            reviewer([checked])
+            final = final and _reviewed(checked)
+        store.put_part(key, forms // PART_FORMS, _compact([stored_form(form) for form in checked.forms]))
+        forms += len(checked.forms)
+    if hash_file(source.path) != source.content_sha256:
+        store.clear_parts(key)
+        return for_store(check_files([source.path], checker, {source.path} if source.walked else ()), reviewer)
+    if result.skipped is not None:
+        return [(source.path, source.content_sha256, 0, None, True)]  # type: ignore[list-item]
+    forms = 0 if result.error else forms  # a file that could not be read in full is one row, as in for_store
+    return [(source.path, source.content_sha256, forms, payload(result, ()), final)]  # type: ignore[list-item]
 
 
 class Progress:
@@ -293,6 +334,10 @@ def run(
     ]
     if moved:
         store.point(moved)  # type: ignore[arg-type]
+    # A large file is checked here, its forms stored in parts as they come; the rest in chunks of files.
+    large = [s for s in readable if keys[s.path] not in known and _size(s.path) > STREAM_FROM]
+    large_paths = {s.path for s in large}
+    todo = [path for path in todo if path not in large_paths]
     stats = RunStats(files=len(batch), reused_files=len(reused))
     stats.workers = workers or default_workers(len(todo))
     chunks = [todo[k : k + CHUNK] for k in range(0, len(todo), CHUNK)]
@@ -314,22 +359,33 @@ def run(
     if stats.workers <= 1 or len(chunks) <= 1:
         stats.workers = 1
         tune_gc_for_batch()
-        progress.start(len(todo))
+        progress.start(len(todo) + len(large))
         for chunk in chunks:
             save(for_store(check_files(chunk, checker, walked), reviewer))
+        for source in large:
+            save(check_large(source, checker, store, parts, reviewer))
         return stats
     if reviewer is None:
-        _run_pool(chunks, checker, stats.workers, save, lambda: progress.start(len(todo)), walked=walked)
+        _run_pool(chunks, checker, stats.workers, save, lambda: progress.start(len(todo) + len(large)), walked=walked)
     else:
         from ziping.llm.reasons import Reason
 
         _run_pool(
             chunks, checker, stats.workers, lambda checked: save(for_store(checked, reviewer)),
-            lambda: progress.start(len(todo)), results=True, walked=walked,
+            lambda: progress.start(len(todo) + len(large)), results=True, walked=walked,
             # Chunks finishing after Ctrl-C are stored with their rule findings, not sent to the model.
             interrupted=lambda: reviewer.stop(Reason.of("interrupted")),
         )  # fmt: skip
+    for source in large:
+        save(check_large(source, checker, store, parts, reviewer))
     return stats
+
+
+def _size(path: str) -> int:
+    try:
+        return os.stat(path).st_size
+    except OSError:
+        return 0  # gone since it was hashed: checked with the rest, which report it
 
 
 def _run_pool(
@@ -535,7 +591,11 @@ def queue_rows(
     for entry in entries:
         if entry.payload is None:
             continue
-        rows.extend(rows_of_file(entry.path, entry.content_sha256, json.loads(entry.payload), entry.changed_at, lang))
+        data = json.loads(entry.payload)
+        rows.extend(rows_of_file(entry.path, entry.content_sha256, data, entry.changed_at, lang))
+        for part in entry.parts if data["error"] is None else ():  # a large file's forms, a part at a time
+            forms = {"error": None, "forms": json.loads(part)}
+            rows.extend(rows_of_file(entry.path, entry.content_sha256, forms, entry.changed_at, lang))
     _point_out_duplicates(rows, lang)
     return rank(rows, marks, lang)
 
@@ -621,19 +681,20 @@ def estimate(
         try:
             data = Path(source.path).read_bytes() if source.content_sha256 else b""
             read = read_bytes(data, source.path)
+            # Counted one at a time: a large file's forms are never held.
+            forms = sum(1 for _ in read.stream()) if read.problem is None else 0
         except Exception:  # noqa: BLE001 -- the dry run reports, it does not stop on a bad file
-            read = None
+            read, forms = None, 0
         if source.walked and read is not None and read.problem is not None and read.problem.not_a_form:
             result.skipped += 1
             continue
-        if read is None or read.problem is not None or not read.forms:
+        if read is None or read.problem is not None or not forms:
             result.unreadable += 1
             continue
         try:
             text, _ = decode(data)
         except UndecodableError:
             text = ""
-        forms = len(read.forms)
         result.forms += forms
         result.llm_calls += forms
         result.input_tokens += tokens_of(text) + forms * PROMPT_TOKENS_PER_CALL

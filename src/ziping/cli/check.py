@@ -149,11 +149,9 @@ def check(
 
         counts = write_report(results, sys.stdout, profile or "standard", lang.value, llm_run)
     else:
-        from rich.console import Console
-
         from ziping.reports.text import render
 
-        counts = render(results, Console(soft_wrap=True, highlight=False), lang.value, llm_run)
+        counts = render(results, sys.stdout, lang.value, llm_run)
     raise typer.Exit(_exit_code(counts, fail_on))
 
 
@@ -168,10 +166,11 @@ def _stdin_bytes() -> bytes:
 
 
 def _check_one(checker, found):
-    """Check a file of the batch, or standard input when the path is "-"."""
+    """Check a file of the batch, or standard input when the path is "-": its forms are read and checked as
+    the report writes them."""
     if str(found.path) != STDIN:
-        return checker.check_found(found)
-    return checker.check_bytes(_stdin_bytes(), STDIN)
+        return checker.check_found(found, stream=True)
+    return checker.check_bytes(_stdin_bytes(), STDIN, stream=True)
 
 
 def _form_reports(

@@ -4,14 +4,17 @@ from __future__ import annotations
 
 import os
 import stat
-from dataclasses import dataclass, field
+from collections.abc import Callable, Iterable, Iterator
+from dataclasses import dataclass
+from itertools import chain
 from pathlib import Path
 
 from ziping.files import os_reason
+from ziping.handover import Handover
 from ziping.model import Form
-from ziping.readers.encoding import UndecodableError, decode
+from ziping.readers.encoding import UndecodableError, decode, file_encoding, file_lines
 from ziping.readers.pdf import read_pdf
-from ziping.readers.text import read_text
+from ziping.readers.text import line_forms, text_forms
 
 TEXT_SUFFIXES = {".txt", ".text", ".csv", ".tsv", ".md", ""}
 WORKBOOK_SUFFIXES = (".xlsx", ".xlsm")
@@ -22,6 +25,8 @@ LEGACY_WORKBOOK_SUFFIXES = (".xls",)
 ZIP_MAGIC = b"PK\x03\x04"
 OLE_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
 MAX_BYTES = 50 * 1024 * 1024
+# A text file larger than this is read from disk a block at a time (`_read_large_text`), never held whole.
+STREAM_FROM = 4 * 1024 * 1024
 SUPPORTED_SUFFIXES = (
     TEXT_SUFFIXES
     | {".json", *WORKBOOK_SUFFIXES}
@@ -47,14 +52,46 @@ class FileProblem:
         return self.code == "ZP002" and not self.holds_form
 
 
-@dataclass(slots=True)
 class ReadResult:
-    """The forms read from one file, or the problem that stopped it."""
+    """The forms read from one file, or the problem that stopped it.
 
-    path: str
-    forms: list[Form] = field(default_factory=list)
-    problem: FileProblem | None = None
-    encoding: str | None = None
+    A reader may hand over its forms still to be read: `stream()` reads them one at a time and keeps none
+    (how a batch checks a file of thousands of forms), `forms` reads what is left and keeps them all.
+    A reading defect met on the way is raised where the form would have been.
+    """
+
+    __slots__ = ("path", "problem", "encoding", "_forms")
+
+    def __init__(
+        self,
+        path: str,
+        forms: Iterable[Form] = (),
+        problem: FileProblem | None = None,
+        encoding: str | None = None,
+    ) -> None:
+        self.path = path
+        self.problem = problem
+        self.encoding = encoding
+        self._forms = Handover(forms)
+
+    @property
+    def forms(self) -> list[Form]:
+        """Every form of the file (those not yet read are read now)."""
+        return self._forms.all()
+
+    def stream(self) -> Iterator[Form]:
+        """The forms one at a time, none kept once handed over; a file's forms are streamed once."""
+        return self._forms.stream()
+
+
+def read_result(source: str, forms: Iterable[Form], none: FileProblem, encoding: str | None = None) -> ReadResult:
+    """A reader's answer: its forms, the first read now and the rest as they are asked for, or `none` (the
+    problem of a file that holds no form)."""
+    pending = iter(forms)
+    first = next(pending, None)
+    if first is None:
+        return ReadResult(source, problem=none, encoding=encoding)
+    return ReadResult(source, forms=chain((first,), pending), encoding=encoding)
 
 
 def read_path(path: str | Path) -> ReadResult:
@@ -74,6 +111,8 @@ def read_path(path: str | Path) -> ReadResult:
                     "ZP001", f"文件过大（{size}，上限 50 MB），未读取", f"too large ({size}, limit 50 MB)"
                 ),
             )
+        if info.st_size > STREAM_FROM and (streamed := _read_large_text(path, shown)) is not None:
+            return streamed
         with open(path, "rb") as fh:
             data = fh.read()
     except OSError as exc:
@@ -84,6 +123,30 @@ def read_path(path: str | Path) -> ReadResult:
     return read_bytes(data, shown)
 
 
+def _read_large_text(path: str | Path, source: str) -> ReadResult | None:
+    """A large text file read from disk a block at a time, never whole (its forms are read as they are asked
+    for); None for anything else, which is read whole, so every problem is worded as before."""
+    with open(path, "rb") as fh:
+        head = fh.read(4096)
+    if _binary_reader(head, source.lower()) is not None or source.lower().endswith(".json"):
+        return None
+    try:
+        encoding = file_encoding(path)  # every byte is decoded before the first form is handed over
+    except UndecodableError:
+        return None
+    first = next((line for line in file_lines(path, encoding) if line.strip()), "")
+    if first.lstrip().startswith(("{", "[")):
+        return None
+
+    def whole() -> str:
+        with open(path, "rb") as fh:
+            return decode(fh.read())[0]
+
+    forms = (Form.model_validate(raw) for raw in line_forms(file_lines(path, encoding), source, whole))
+    result = read_result(source, forms, _no_heading(), encoding)
+    return None if result.problem is not None else result
+
+
 def read_bytes(data: bytes, source: str) -> ReadResult:
     """Read every form from a file's bytes; `source` names it in messages."""
     if not data.strip():
@@ -92,35 +155,9 @@ def read_bytes(data: bytes, source: str) -> ReadResult:
         return ReadResult(
             source, problem=FileProblem("ZP001", "文件过大（上限 50 MB），未读取", "too large (limit 50 MB)")
         )
-    # The PDF header may follow up to 1 KB of junk (PDF 1.7, §7.5.2); the suffix alone also decides.
-    if source.lower().endswith(".pdf") or b"%PDF-" in data[:1024]:
-        return read_pdf(data, source)
-    lower = source.lower()
-    # Old Word and WPS files need LibreOffice, unless the file is really a .docx under the old name.
-    if lower.endswith(CONVERTED_SUFFIXES) and not data.startswith(ZIP_MAGIC):
-        from ziping.readers.office import TARGETS, read_converted
-
-        return read_converted(data, source, TARGETS[Path(lower).suffix])
-    # OLE2: a legacy .xls, an old Word file under another name, or a password-protected .xlsx/.docx.
-    if data.startswith(OLE_MAGIC) or (lower.endswith(LEGACY_WORKBOOK_SUFFIXES) and not data.startswith(ZIP_MAGIC)):
-        from ziping.readers.ole import read_ole
-
-        return read_ole(data, source)
-    # A .docx is a zip too: where the suffix does not say which, the member names tell it from a workbook.
-    if lower.endswith((*DOCUMENT_SUFFIXES, ".doc", ".wps")) or (
-        not lower.endswith(WORKBOOK_SUFFIXES + LEGACY_WORKBOOK_SUFFIXES + (".et",))
-        and data.startswith(ZIP_MAGIC)
-        and b"word/document.xml" in data
-        and b"xl/workbook.xml" not in data
-    ):
-        from ziping.readers.docx import read_docx
-
-        return read_docx(data, source)
-    # A workbook is a zip; its magic bytes count when the suffix lies (自评表.txt saved from Excel).
-    if lower.endswith(WORKBOOK_SUFFIXES + LEGACY_WORKBOOK_SUFFIXES) or data.startswith(ZIP_MAGIC):
-        from ziping.readers.xlsx import read_workbook
-
-        return read_workbook(data, source)
+    reader = _binary_reader(data, source.lower())
+    if reader is not None:
+        return reader(data, source)
     try:
         text, encoding = decode(data)
     except UndecodableError as exc:
@@ -133,11 +170,43 @@ def read_bytes(data: bytes, source: str) -> ReadResult:
         from ziping.readers.jsonform import read_json
 
         return read_json(text, source, encoding)
-    forms = [Form.model_validate(raw) for raw in read_text(text, source)]
-    if not forms:
-        return ReadResult(
-            source,
-            problem=FileProblem("ZP002", "没有“项目支出绩效自评表”标题", "no 项目支出绩效自评表 heading"),
-            encoding=encoding,
-        )
-    return ReadResult(source, forms=forms, encoding=encoding)
+    forms = (Form.model_validate(raw) for raw in text_forms(text, source))
+    return read_result(source, forms, _no_heading(), encoding)
+
+
+def _no_heading() -> FileProblem:
+    return FileProblem("ZP002", "没有“项目支出绩效自评表”标题", "no 项目支出绩效自评表 heading")
+
+
+def _binary_reader(data: bytes, lower: str) -> Callable[[bytes, str], ReadResult] | None:
+    """The reader of a file that is not text (PDF, Office, OLE2), told by its name (lower case) and first
+    bytes; None for text."""
+    # The PDF header may follow up to 1 KB of junk (PDF 1.7, §7.5.2); the suffix alone also decides.
+    if lower.endswith(".pdf") or b"%PDF-" in data[:1024]:
+        return read_pdf
+    # Old Word and WPS files need LibreOffice, unless the file is really a .docx under the old name.
+    if lower.endswith(CONVERTED_SUFFIXES) and not data.startswith(ZIP_MAGIC):
+        from ziping.readers.office import TARGETS, read_converted
+
+        return lambda data, source: read_converted(data, source, TARGETS[Path(lower).suffix])
+    # OLE2: a legacy .xls, an old Word file under another name, or a password-protected .xlsx/.docx.
+    if data.startswith(OLE_MAGIC) or (lower.endswith(LEGACY_WORKBOOK_SUFFIXES) and not data.startswith(ZIP_MAGIC)):
+        from ziping.readers.ole import read_ole
+
+        return read_ole
+    # A .docx is a zip too: where the suffix does not say which, the member names tell it from a workbook.
+    if lower.endswith((*DOCUMENT_SUFFIXES, ".doc", ".wps")) or (
+        not lower.endswith(WORKBOOK_SUFFIXES + LEGACY_WORKBOOK_SUFFIXES + (".et",))
+        and data.startswith(ZIP_MAGIC)
+        and b"word/document.xml" in data
+        and b"xl/workbook.xml" not in data
+    ):
+        from ziping.readers.docx import read_docx
+
+        return read_docx
+    # A workbook is a zip; its magic bytes count when the suffix lies (自评表.txt saved from Excel).
+    if lower.endswith(WORKBOOK_SUFFIXES + LEGACY_WORKBOOK_SUFFIXES) or data.startswith(ZIP_MAGIC):
+        from ziping.readers.xlsx import read_workbook
+
+        return read_workbook
+    return None

@@ -15,7 +15,7 @@ from __future__ import annotations
 
 import re
 from collections import Counter
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from functools import lru_cache
 from typing import Any
 
@@ -251,14 +251,15 @@ def form_starts(cells: Sequence[Cell]) -> list[int]:
     return out
 
 
-def read_forms(cells: Sequence[Cell], source: str | None, region: Region = text_region, first: int = 1) -> list[dict]:
-    """Every form in the cells, as raw dicts ready for `Form.model_validate`, numbered from `first`."""
+def read_forms(
+    cells: Sequence[Cell], source: str | None, region: Region = text_region, first: int = 1, ends: bool = True
+) -> Iterator[dict]:
+    """Every form in the cells, one at a time, as raw dicts ready for `Form.model_validate`, numbered from
+    `first`; `ends`: the source ends with these cells (False for a block of a text read block by block)."""
     starts = form_starts(cells)
-    forms = []
     for k, start in enumerate(starts):
         stop = starts[k + 1] if k + 1 < len(starts) else len(cells)
-        forms.append(FormAssembler(cells[start:stop], source, first + k, region, last=stop == len(cells)).read())
-    return forms
+        yield FormAssembler(cells[start:stop], source, first + k, region, last=ends and stop == len(cells)).read()
 
 
 # --- one form ------------------------------------------------------------------------------------------

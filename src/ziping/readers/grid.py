@@ -7,10 +7,10 @@ reads the forms out of them by their labels.
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Iterator, Sequence
 from typing import Any
 
-from ziping.readers import FileProblem, ReadResult
+from ziping.readers import FileProblem, ReadResult, read_result
 from ziping.readers.assemble import read_forms
 from ziping.readers.cells import Cell
 
@@ -37,29 +37,27 @@ def a1_region(cells: Sequence[Cell]) -> dict[str, Any]:
     return {"sheet": first.where["sheet"], "cell": f"{first.where['cell']}:{column_letter(right)}{last.row}"}
 
 
-def read_sheets(sheets: Iterable[tuple[str, list[Cell]]], source: str | None) -> list[dict[str, Any]]:
-    """Every form on the sheets, as raw dicts ready for `Form.model_validate`, numbered in order."""
-    forms: list[dict[str, Any]] = []
+def read_sheets(sheets: Iterable[tuple[str, list[Cell]]], source: str | None) -> Iterator[dict[str, Any]]:
+    """Every form on the sheets, one at a time, as raw dicts ready for `Form.model_validate`, numbered in order."""
+    count = 0
     for _, cells in sheets:
-        forms.extend(read_forms(cells, source, a1_region, first=len(forms) + 1))
-    return forms
+        for form in read_forms(cells, source, a1_region, first=count + 1):
+            count += 1
+            yield form
 
 
 def forms_result(
     source: str,
-    forms: list[dict[str, Any]] | None = None,
+    forms: Iterable[dict[str, Any]] = (),
     error: Any = None,
     container: tuple[str, str] = ("工作簿", "the workbook"),
 ) -> ReadResult:
-    """A table reader's answer: the forms, ZP001 for `error` (zh/en attributes), or ZP002 when none was found."""
+    """A table reader's answer: the forms (read as they are asked for), ZP001 for `error` (zh/en attributes),
+    or ZP002 when none was found."""
     if error is not None:
         return ReadResult(source, problem=FileProblem("ZP001", error.zh, error.en))
-    if not forms:
-        zh, en = container
-        return ReadResult(
-            source,
-            problem=FileProblem("ZP002", f"{zh}中没有自评表（未找到标题或表头）", f"no self-evaluation form in {en}"),
-        )
     from ziping.model import Form
 
-    return ReadResult(source, forms=[Form.model_validate(raw) for raw in forms])
+    zh, en = container
+    none = FileProblem("ZP002", f"{zh}中没有自评表（未找到标题或表头）", f"no self-evaluation form in {en}")
+    return read_result(source, (Form.model_validate(raw) for raw in forms), none)

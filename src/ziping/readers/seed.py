@@ -101,13 +101,14 @@ def is_seed_layout(text: str) -> bool:
     return FORM_HEADING in heads and "资金使用情况" in heads and "年度绩效指标" in heads
 
 
-def seed_cells(text: str) -> list[Cell]:
-    """Every form of the text as located cells in rows and columns, for the assembler."""
+def seed_cells(text: str, offset: int = 0) -> list[Cell]:
+    """Every form of the text as located cells in rows and columns, for the assembler; `offset`: the lines
+    before the text (a block of a larger one), by which its line numbers are moved."""
     raw_lines = text.splitlines()
     key_lines = simplified_lines(text, raw_lines)
     grid = _Grid()
     for start, end in split_forms(key_lines):
-        lines = _clean_lines(raw_lines, key_lines, start, end)
+        lines = _clean_lines(raw_lines, key_lines, start, end, offset)
         _form_cells(lines, grid)
     return grid.cells
 
@@ -139,7 +140,7 @@ def simplified_lines(text: str, raw_lines: list[str]) -> list[str]:
     return [convert(line) for line in raw_lines]
 
 
-def _clean_lines(raw_lines: list[str], key_lines: list[str], start: int, end: int) -> list[Line]:
+def _clean_lines(raw_lines: list[str], key_lines: list[str], start: int, end: int, offset: int = 0) -> list[Line]:
     lines: list[Line] = []
     blank = False
     same = raw_lines is key_lines
@@ -153,7 +154,7 @@ def _clean_lines(raw_lines: list[str], key_lines: list[str], start: int, end: in
         ):
             blank = True
             continue
-        lines.append(Line(i + 1, text, blank, key))
+        lines.append(Line(offset + i + 1, text, blank, key))
         blank = False
     return lines
 

@@ -16,6 +16,7 @@ import io
 import re
 import warnings
 import zipfile
+from collections.abc import Iterator
 from datetime import date, datetime, time
 from decimal import ROUND_HALF_UP, Decimal
 from typing import Any
@@ -50,8 +51,9 @@ def read_workbook(data: bytes, source: str, backend: str = "calamine") -> ReadRe
     return forms_result(source, forms)
 
 
-def read_xlsx(data: bytes, source: str | None = None, backend: str = "calamine") -> list[dict[str, Any]]:
-    """Every form in the workbook, as raw dicts ready for `Form.model_validate`; raises WorkbookError."""
+def read_xlsx(data: bytes, source: str | None = None, backend: str = "calamine") -> Iterator[dict[str, Any]]:
+    """Every form in the workbook, one at a time, as raw dicts ready for `Form.model_validate`; raises
+    WorkbookError when the workbook cannot be opened."""
     return read_sheets(load_sheets(data, backend), source)
 
 

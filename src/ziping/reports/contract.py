@@ -8,7 +8,7 @@ from collections.abc import Iterable
 from typing import IO, TYPE_CHECKING, Any
 
 from ziping import __version__
-from ziping.checks import FileResult, FormResult, tally
+from ziping.checks import FileResult, FormResult, tally_file
 from ziping.findings import Finding
 from ziping.llm.reasons import status_text
 from ziping.model import SCHEMA_VERSION
@@ -121,33 +121,43 @@ def form_json(result: FormResult, lang: str = "zh") -> dict[str, Any]:
     }
 
 
-def file_json(result: FileResult, lang: str = "zh") -> dict[str, Any]:
-    """One file of the batch."""
-    return {
-        "path": result.path,
-        "error": finding_json(result.error, lang) if result.error else None,
-        # A file met in a folder that holds no form: reported, never an error.
-        "skipped": finding_json(result.skipped, lang) if result.skipped else None,
-        "forms": [form_json(form, lang) for form in result.forms],
-    }
-
-
 def write_report(
     results: Iterable[FileResult], out: IO[str], profile: str, lang: str = "zh", llm: LLMRun | None = None
 ) -> Counter[str]:
-    """Stream the whole report, one file at a time; returns the counts by severity."""
+    """Stream the whole report: each form is written as soon as it is checked, so a file of thousands of
+    forms is never held; the summary comes last. Returns the counts by severity."""
     counts: Counter[str] = Counter()
     out.write("{\n")
     out.write(f'"schema_version": {json.dumps(SCHEMA_VERSION)},\n')
     out.write(f'"tool": {json.dumps({"name": "ziping", "version": __version__})},\n')
     out.write(f'"profile": {json.dumps(profile)},\n')
-    out.write('"files": [\n')
+    out.write('"files": [')
     for k, result in enumerate(results):
-        tally(counts, result)
-        out.write((",\n" if k else "") + json.dumps(file_json(result, lang), ensure_ascii=False, indent=2))
+        out.write(("," if k else "") + f'\n{{\n  "path": {json.dumps(result.path, ensure_ascii=False)},\n  "forms": [')
+        written = 0
+        for form in result.counted(counts).stream():
+            # A form as json.dumps(indent=2) writes it, two levels in.
+            text = json.dumps(form_json(form, lang), ensure_ascii=False, indent=2).replace("\n", "\n    ")
+            out.write(("," if written else "") + "\n    " + text)
+            out.flush()
+            written += 1
+        tally_file(counts, result)
+        # A file's error comes after its forms: a defect met part-way through a file ends it there.
+        error = finding_json(result.error, lang) if result.error else None
+        # A file met in a folder that holds no form: reported, never an error.
+        skipped = finding_json(result.skipped, lang) if result.skipped else None
+        out.write(
+            ("\n  ]" if written else "]") + f',\n  "error": {_nested(error)},\n  "skipped": {_nested(skipped)}\n}}'
+        )
+        out.flush()
     out.write("\n],\n")
     block = llm.as_json(lang) if llm is not None else {"status": "skipped", "reason": LLM_SKIPPED[lang]}
     out.write(f'"llm": {json.dumps(block, ensure_ascii=False)},\n')
     summary = {key: counts[key] for key in ("files", "forms", "unreadable", "skipped", "error", "warning", "info")}
     out.write(f'"summary": {json.dumps(summary)}\n}}\n')
     return counts
+
+
+def _nested(value: dict[str, Any] | None) -> str:
+    """A value inside a file's object, indented as json.dumps(indent=2) would indent it there."""
+    return json.dumps(value, ensure_ascii=False, indent=2).replace("\n", "\n  ")

@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 from collections import Counter
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
+from itertools import chain, islice
 from typing import TYPE_CHECKING
 
 from ziping import __version__
@@ -52,6 +54,11 @@ class Row:
     where: str = ""
     row_pins: list[Pin] = field(default_factory=list)
 
+    def drawn(self) -> FileView:
+        """This view with every form drawn now and kept (and the contents complete): a page drawn more than once."""
+        self.forms = list(self.forms)
+        return self
+
     @property
     def pins(self) -> list[Pin]:
         """Every finding pinned in this row, cell by cell, then the row's own."""
@@ -89,20 +96,48 @@ class FormView:
 
 
 @dataclass(slots=True)
+class Contents:
+    """A drawn form's entry in the file's table of contents."""
+
+    anchor: str
+    heading: str
+    counts: list[tuple[str, str, int]]
+
+
+@dataclass(slots=True)
 class FileView:
-    """One file's report: its forms, or the finding that stopped it being read."""
+    """One file's report: its forms, drawn one at a time as they are checked, and what stopped the file.
+
+    `contents` grows as `forms` is drawn, and `error` is known once it has been (a defect met part-way
+    through a file ends it there): a report writes them after the forms.
+    """
 
     path: str
     lang: str
     words: dict[str, str]
-    forms: list[FormView]
-    error: Pin | None
+    forms: Iterable[FormView]
+    title: str  # a page's title (file_view(titled=True)): the form's heading for a file of one form, else the file
     llm_note: str
     footer: str
+    result: FileResult
+    contents: list[Contents] = field(default_factory=list)
+
+    @property
+    def error(self) -> Pin | None:
+        """Why the file could not be read (or why its reading stopped)."""
+        if self.result.error is None:
+            return None
+        return make_pins([self.result.error], [finding_json(self.result.error, self.lang)], 0, self.lang)[0]
+
+    def drawn(self) -> FileView:
+        """This view with every form drawn now and kept (and the contents complete): a page drawn more than once."""
+        self.forms = list(self.forms)
+        return self
 
     @property
     def pins(self) -> list[Pin]:
-        """Every finding of the file, for tests and summaries."""
+        """Every finding of the file, for tests and summaries (draws every form)."""
+        self.forms = list(self.forms)
         return ([self.error] if self.error else []) + [pin for form in self.forms for pin in form.findings]
 
 
@@ -110,22 +145,33 @@ def _worst(pins: list[Pin]) -> str | None:
     return max((Severity(p.severity) for p in pins), key=lambda s: s.rank, default=None)
 
 
-def file_view(result: FileResult, lang: str = "zh", profile: str = "standard", llm: LLMRun | None = None) -> FileView:
-    """The report of one checked file; `llm` is the run of LLM checks, None when they were skipped."""
+def file_view(
+    result: FileResult, lang: str = "zh", profile: str = "standard", llm: LLMRun | None = None, titled: bool = False
+) -> FileView:
+    """The report of one checked file, its forms drawn as they are checked; `llm` is the run of LLM checks,
+    None when they were skipped. `titled`: the title is wanted first (a page's), so two forms are drawn ahead
+    to tell a file of one form, titled by it, from the rest."""
     words = LABELS[lang]
-    error = None
-    if result.error is not None:
-        error = make_pins([result.error], [finding_json(result.error, lang)], 0, lang)[0]
-    forms = [form_view(form_result, lang) for form_result in result.forms]
-    return FileView(
+    checked = result.stream()
+    ahead = [form_view(form_result, lang) for form_result in islice(checked, 2 if titled else 0)]
+    view = FileView(
         path=result.path,
         lang=lang,
         words=words,
-        forms=forms,
-        error=error,
+        forms=[],
+        title=ahead[0].heading if len(ahead) == 1 else result.path,
         llm_note=llm_line(llm, lang),
         footer=words["generated"].format(version=__version__, profile=profile),
+        result=result,
     )
+    view.forms = _listed(chain(ahead, (form_view(form_result, lang) for form_result in checked)), view.contents)
+    return view
+
+
+def _listed(forms: Iterable[FormView], contents: list[Contents]) -> Iterator[FormView]:
+    for form in forms:
+        contents.append(Contents(form.anchor, form.heading, form.counts))
+        yield form
 
 
 def form_view(result: FormResult, lang: str = "zh") -> FormView:

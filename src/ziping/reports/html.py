@@ -3,16 +3,18 @@ Jinja2 environment of every HTML page."""
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from functools import lru_cache
 from typing import TYPE_CHECKING
 
 from ziping.checks import FileResult
-from ziping.reports.formview import FileView, file_view
+from ziping.reports.formview import file_view
 
 if TYPE_CHECKING:
     from jinja2 import Environment
 
     from ziping.llm.run import LLMRun
+    from ziping.reports.formview import FileView
 
 
 @lru_cache(maxsize=4)
@@ -34,24 +36,34 @@ def environment(*packages: str) -> Environment:
 
 def page_context(view: FileView) -> dict[str, object]:
     """What form.html.j2 (and the pages extending it) draws one file's report from."""
-    title = view.forms[0].heading if len(view.forms) == 1 else view.path
     return {
         "w": view.words,
         "html_lang": "zh-CN" if view.lang == "zh" else "en",
-        "page_title": f"{title} · {view.words['title']}",
+        "page_title": f"{view.title} · {view.words['title']}",
         "path": view.path,
         "llm_note": view.llm_note,
-        "error": view.error,
-        "forms": view.forms,
+        "view": view,
         "footer": view.footer,
     }
 
 
+def view_chunks(view: FileView) -> Iterator[str]:
+    """The page of a report view, piece by piece: each form drawn as the view hands it over."""
+    return environment().get_template("form.html.j2").generate(**page_context(view))
+
+
 def render_view(view: FileView) -> str:
     """The page for an already built report view."""
-    return environment().get_template("form.html.j2").render(**page_context(view))
+    return "".join(view_chunks(view))
+
+
+def html_chunks(
+    result: FileResult, lang: str = "zh", profile: str = "standard", llm: LLMRun | None = None
+) -> Iterator[str]:
+    """The HTML report of one checked file, piece by piece: each form is drawn as soon as it is checked."""
+    return view_chunks(file_view(result, lang, profile, llm, titled=True))
 
 
 def render_html(result: FileResult, lang: str = "zh", profile: str = "standard", llm: LLMRun | None = None) -> str:
     """The HTML report of one checked file."""
-    return render_view(file_view(result, lang, profile, llm))
+    return "".join(html_chunks(result, lang, profile, llm))

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from collections.abc import Iterator
 from typing import TYPE_CHECKING
 
 from ziping.checks import FileResult
@@ -96,25 +97,38 @@ def _form(form: FormView, w: dict[str, str]) -> list[str]:
     return lines
 
 
+def markdown_chunks(
+    result: FileResult, lang: str = "zh", profile: str = "standard", llm: LLMRun | None = None
+) -> Iterator[str]:
+    """The Markdown report of one checked file, form by form as each is checked: the contents, which need
+    every form, and an error that stopped the file come after the forms."""
+    return view_chunks(file_view(result, lang, profile, llm))
+
+
+def view_chunks(view: FileView) -> Iterator[str]:
+    """The Markdown of a report view, form by form as the view hands them over."""
+    w = view.words
+    yield "\n".join([f"# {w['title']}", "", f"{w['file']}{w['sep']}{escape(view.path)}", "", f"> {view.llm_note}", ""])
+    yield "\n"
+    for form in view.forms:
+        yield "\n".join(_form(form, w)) + "\n"
+    lines: list[str] = []
+    if (error := view.error) is not None:
+        lines += [f"## {w['unreadable']}", ""] + _finding(error, w) + [""]
+    elif not view.contents:
+        lines += [w["no_forms"], ""]
+    if len(view.contents) > 1:
+        lines += [f"## {w['toc']}", ""]
+        lines += [f"{k}. {escape(form.heading)}" for k, form in enumerate(view.contents, 1)] + [""]
+    lines.append(f"*{escape(view.footer)}*")
+    yield "\n".join(lines) + "\n"
+
+
 def render_view(view: FileView) -> str:
     """The Markdown of an already built report view."""
-    w = view.words
-    lines = [f"# {w['title']}", "", f"{w['file']}{w['sep']}{escape(view.path)}", "", f"> {view.llm_note}", ""]
-    if view.error is not None:
-        lines += [f"## {w['unreadable']}", ""] + _finding(view.error, w) + [""]
-    elif not view.forms:
-        lines += [w["no_forms"], ""]
-    else:
-        if len(view.forms) > 1:
-            lines += (
-                [f"{w['toc']}{w['sep']}"] + [f"{k}. {escape(f.heading)}" for k, f in enumerate(view.forms, 1)] + [""]
-            )
-        for form in view.forms:
-            lines += _form(form, w)
-    lines.append(f"*{escape(view.footer)}*")
-    return "\n".join(lines) + "\n"
+    return "".join(view_chunks(view))
 
 
 def render_markdown(result: FileResult, lang: str = "zh", profile: str = "standard", llm: LLMRun | None = None) -> str:
     """The Markdown report of one checked file."""
-    return render_view(file_view(result, lang, profile, llm))
+    return "".join(markdown_chunks(result, lang, profile, llm))

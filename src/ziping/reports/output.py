@@ -8,7 +8,7 @@ from collections.abc import Callable, Iterable, Iterator, Sequence
 from pathlib import Path
 from typing import IO
 
-from ziping.checks import FileResult, tally
+from ziping.checks import FileResult, tally_file
 from ziping.files import Found, OutputError, claim, names_a_file
 
 __all__ = ["OutputError", "SUFFIXES", "notice", "plan", "renderer", "write_files", "write_reports", "write_stream"]
@@ -72,15 +72,16 @@ def notice(result: FileResult, target: Path | None, lang: str = "zh") -> str:
     return words["written"].format(path=target)
 
 
-def renderer(fmt: str) -> Callable[..., str]:
-    """The function that renders one checked file as a report of this format (imported only when asked for)."""
+def renderer(fmt: str) -> Callable[..., Iterable[str]]:
+    """The function that draws one checked file as a report of this format, piece by piece as its forms are
+    checked (imported only when asked for)."""
     if fmt == "html":
-        from ziping.reports.html import render_html
+        from ziping.reports.html import html_chunks
 
-        return render_html
-    from ziping.reports.markdown import render_markdown
+        return html_chunks
+    from ziping.reports.markdown import markdown_chunks
 
-    return render_markdown
+    return markdown_chunks
 
 
 def write_reports(
@@ -89,7 +90,7 @@ def write_reports(
     out: Path | None,
     fmt: str,
     check: Callable[[Found], FileResult],
-    render: Callable[[FileResult], str],
+    render: Callable[[FileResult], Iterable[str]],
     *,
     force: bool = False,
     stream: IO[str] | None = None,
@@ -103,36 +104,45 @@ def write_reports(
     pairs = plan([f.path for f in found], inputs, out, fmt, force)
     by_path = {f.path: f for f in found}
     counts: Counter[str] = Counter()
-    for target, result in write_files(pairs, lambda path: check(by_path[path]), render):
-        tally(counts, result)
+    for target, result in write_files(pairs, lambda path: check(by_path[path]).counted(counts), render):
+        tally_file(counts, result)
         tell(notice(result, target, lang))
     return counts
 
 
 def write_files(
-    pairs: Iterable[tuple[Path, Path]], check: Callable[[Path], FileResult], render: Callable[[FileResult], str]
+    pairs: Iterable[tuple[Path, Path]],
+    check: Callable[[Path], FileResult],
+    render: Callable[[FileResult], Iterable[str]],
 ) -> Iterator[tuple[Path, FileResult]]:
-    """Check each input and write its report; yields each written path with its result."""
+    """Check each input and write its report as its forms are checked; yields each written path with its result."""
     for source, target in pairs:
         result = check(source)
         if result.skipped is None:  # a folder's file that holds no form gets no report
-            target.write_text(render(result), encoding="utf-8")
+            with open(target, "w", encoding="utf-8") as fh:
+                fh.writelines(render(result))
         yield target, result
 
 
 def write_stream(
     results: Iterable[FileResult],
-    render: Callable[[FileResult], str],
+    render: Callable[[FileResult], Iterable[str]],
     out: IO[str],
     tell: Callable[[str], None] = lambda line: None,
     lang: str = "zh",
 ) -> Counter[str]:
-    """Reports one after another on a stream (Markdown to stdout), separated by a rule."""
+    """Reports one after another on a stream (Markdown to stdout), separated by a rule, each piece written
+    as soon as its form is checked."""
     counts: Counter[str] = Counter()
     for result in results:
-        tally(counts, result)
         if result.skipped is not None:
+            tally_file(counts, result)
             tell(notice(result, None, lang))
             continue
-        out.write(("\n---\n\n" if counts["files"] > 1 else "") + render(result))
+        if counts["files"]:
+            out.write("\n---\n\n")
+        for piece in render(result.counted(counts)):
+            out.write(piece)
+            out.flush()
+        tally_file(counts, result)
     return counts

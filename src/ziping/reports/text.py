@@ -1,12 +1,17 @@
-"""The terminal report: findings grouped per form, errors first, with the figures behind them."""
+"""The text report: findings grouped per form, errors first, with the figures behind them.
+
+Each line is built once as pieces of text with their styles; rich draws them on a terminal, and anywhere
+else (a pipe, a file) they are written plainly: the same words and layout without the styling.
+"""
 
 from __future__ import annotations
 
+import os
 from collections import Counter
-from collections.abc import Iterable
-from typing import TYPE_CHECKING
+from collections.abc import Callable, Iterable
+from typing import IO, TYPE_CHECKING
 
-from ziping.checks import FileResult, FormResult, tally
+from ziping.checks import FileResult, FormResult, tally_file
 from ziping.findings import Finding
 from ziping.reports.contract import llm_line
 from ziping.reports.output import notice
@@ -15,8 +20,6 @@ from ziping.rules.common import fmt
 from ziping.scoring import num
 
 if TYPE_CHECKING:
-    from rich.console import Console
-
     from ziping.llm.run import LLMRun
 
 STYLE = {"error": "bold red", "warning": "yellow", "info": "cyan"}
@@ -64,23 +67,25 @@ WORDS = {
 }
 
 
-def _finding_lines(finding: Finding, lang: str) -> list[str]:
-    from rich.markup import escape
+# A line of the report: pieces of text, each with the rich style it has on a terminal (None: plain).
+Line = list[tuple[str, str | None]]
 
+
+def _finding_lines(finding: Finding, lang: str) -> list[Line]:
     rule = REGISTRY[finding.code]
+    w = WORDS[lang]
     where = finding.location.describe(lang) if finding.location else ""
-    head = f"  [{STYLE[finding.severity.value]}]{finding.severity.label(lang)} {finding.code}[/] "
-    lines = [
-        head
-        + escape(rule.message(finding, lang))
-        + (f" [dim]{WORDS[lang]['aside'].format(where).strip()}[/]" if where else "")
-    ]
+    head: Line = [("  ", None), (f"{finding.severity.label(lang)} {finding.code}", STYLE[finding.severity.value])]
+    head.append((" " + rule.message(finding, lang), None))
+    if where:
+        head += [(" ", None), (w["aside"].format(where).strip(), "dim")]
+    lines = [head]
     if formula := rule.formula(finding, lang):
-        lines.append(f"      [dim]{WORDS[lang]['formula']}{WORDS[lang]['sep']}{escape(formula)}[/]")
+        lines.append([("      ", None), (f"{w['formula']}{w['sep']}{formula}", "dim")])
     return lines
 
 
-def _figures_line(result: FormResult, lang: str) -> str:
+def _figures_line(result: FormResult, lang: str) -> Line:
     w = WORDS[lang]
     form, fig = result.form, result.figures
     parts = []
@@ -97,52 +102,90 @@ def _figures_line(result: FormResult, lang: str) -> str:
             f"{w['total']} {w['computed']} {fmt(fig.total_score)} / {fmt(fig.total_weight, 0)}"
             + w["aside"].format(f"{w['declared']} {declared}")
         )
-    return "    " + w["semicolon"].join(parts)
+    return [("    " + w["semicolon"].join(parts), None)]
 
 
-def render(
-    results: Iterable[FileResult], console: Console, lang: str = "zh", llm: LLMRun | None = None
-) -> Counter[str]:
-    """Print each file as it comes; returns counts by severity."""
-    from rich.markup import escape
-
+def form_lines(path: str, result: FormResult, lang: str = "zh") -> list[Line]:
+    """One checked form as the report shows it: its heading, figures and findings, then a blank line."""
     w = WORDS[lang]
-    counts: Counter[str] = Counter()
-    for result in results:
-        tally(counts, result)
-        if result.skipped is not None:
-            console.print(f"[dim]{escape(notice(result, None, lang))}[/]\n")
-            continue
-        if result.error is not None:
-            console.print(f"[bold]{escape(result.path)}[/] [red]{w['file_error']}[/]")
-            console.print(*_finding_lines(result.error, lang), sep="\n")
-            continue
-        for form_result in result.forms:
-            form = form_result.form
-            code = form.header.project_code.raw if form.header.project_code else ""
-            year = form.header.year.raw if form.header.year else ""
-            where = form.location.describe(lang) if form.location else ""
-            console.print(
-                f"[bold]{escape(result.path)}[/] {w['form']} {form.index} · [bold]{escape(form.title)}[/]"
-                f" {escape(code)} {escape(year)} [dim]{where}[/]"
-            )
-            console.print(_figures_line(form_result, lang))
-            if form_result.figures.profile.name != "standard":
-                console.print(
-                    f"    [dim]{w['profile']}{w['sep']}{escape(form_result.figures.profile.description or form_result.figures.profile.name)}[/]"
-                )
-            if not form_result.figures.scored:
-                console.print(f"    [dim]{w['unscored']}[/]")
-            if not form_result.findings:
-                console.print(f"  [green]{w['clean']}[/]")
-            for finding in form_result.findings:
-                console.print(*_finding_lines(finding, lang), sep="\n")
-            console.print()
+    form, fig = result.form, result.figures
+    code = form.header.project_code.raw if form.header.project_code else ""
+    year = form.header.year.raw if form.header.year else ""
+    where = form.location.describe(lang) if form.location else ""
+    heading: Line = [(path, "bold"), (f" {w['form']} {form.index} · ", None), (form.title, "bold")]
+    heading += [(f" {code} {year} ", None), (where, "dim")]
+    lines = [heading, _figures_line(result, lang)]
+    if fig.profile.name != "standard":
+        lines.append(
+            [("    ", None), (f"{w['profile']}{w['sep']}{fig.profile.description or fig.profile.name}", "dim")]
+        )
+    if not fig.scored:
+        lines.append([("    ", None), (w["unscored"], "dim")])
+    if not result.findings:
+        lines.append([("  ", None), (w["clean"], "green")])
+    for finding in result.findings:
+        lines += _finding_lines(finding, lang)
+    return [*lines, []]
+
+
+def file_lines(result: FileResult, lang: str = "zh") -> list[Line]:
+    """What the report says of a file once its forms are written: why it was skipped or could not be read."""
+    w = WORDS[lang]
+    if result.skipped is not None:
+        return [[(notice(result, None, lang), "dim")], []]
+    if result.error is not None:
+        return [[(result.path, "bold"), (" ", None), (w["file_error"], "red")], *_finding_lines(result.error, lang)]
+    return []
+
+
+def summary_lines(counts: Counter[str], lang: str = "zh", llm: LLMRun | None = None) -> list[Line]:
+    """The batch's last lines: counts by severity, unreadable and skipped files, what the LLM layer did."""
+    w = WORDS[lang]
     summary = w["summary"].format(**{k: counts[k] for k in ("files", "forms", "error", "warning", "info")})
     if counts["unreadable"]:
         summary += w["unreadable"].format(unreadable=counts["unreadable"])
     if counts["skipped"]:
         summary += w["skipped"].format(skipped=counts["skipped"])
-    console.print(summary)
-    console.print(f"[dim]{escape(llm_line(llm, lang))}[/]")
+    return [[(summary, None)], [(llm_line(llm, lang), "dim")]]
+
+
+def render(
+    results: Iterable[FileResult], out: IO[str], lang: str = "zh", llm: LLMRun | None = None, styled: bool | None = None
+) -> Counter[str]:
+    """Write each form as soon as it is checked; returns counts by severity.
+
+    Styled by rich on a terminal (or where FORCE_COLOR asks for colour); anywhere else the same lines are
+    written plainly, which costs a fraction of rich's rendering.
+    """
+    if styled is None:
+        styled = out.isatty() or bool(os.environ.get("FORCE_COLOR"))
+    write = _styled_writer(out) if styled else _plain_writer(out)
+    counts: Counter[str] = Counter()
+    for result in results:
+        for form in result.counted(counts).stream():
+            write(form_lines(result.path, form, lang))
+        tally_file(counts, result)
+        write(file_lines(result, lang))
+    write(summary_lines(counts, lang, llm))
     return counts
+
+
+def _plain_writer(out: IO[str]) -> Callable[[list[Line]], None]:
+    def write(lines: list[Line]) -> None:
+        out.write("".join("".join(text for text, _ in line) + "\n" for line in lines))
+        out.flush()
+
+    return write
+
+
+def _styled_writer(out: IO[str]) -> Callable[[list[Line]], None]:
+    from rich.console import Console
+    from rich.text import Text
+
+    console = Console(file=out, soft_wrap=True, highlight=False)
+
+    def write(lines: list[Line]) -> None:
+        for line in lines:
+            console.print(Text.assemble(*line))
+
+    return write

@@ -11,7 +11,6 @@ import os
 import secrets
 import threading
 import time
-from dataclasses import replace
 from pathlib import Path
 from typing import Any
 from urllib.parse import quote, urlencode
@@ -134,7 +133,7 @@ def report_context(lang: str, title: str, view: Any = None, llm_note: str = "") 
 
     context = {
         "w": LABELS[lang], "html_lang": "zh-CN" if lang == "zh" else "en", "page_title": title, "footer": "",
-        "path": "", "error": None, "forms": [],
+        "path": "", "view": None,
     }  # fmt: skip
     if view is not None:
         context.update(page_context(view))
@@ -324,8 +323,9 @@ async def form_page(request: Request) -> Response:
         if data is not None:
             result = server.checker.check_bytes(data, triage.shown_path(path))
             if index:
-                result = replace(result, forms=[f for f in result.forms if f.form.index == index])
-            view = file_view(result, lang, server.checker.profile.name)
+                forms = [f for f in result.forms if f.form.index == index]
+                result = FileResult(result.path, forms, result.error, result.skipped)
+            view = file_view(result, lang, server.checker.profile.name).drawn()
         return form_id, row, view, store.history(form_id)
 
     form_id, row, view, history = await run_in_threadpool(work)
@@ -341,7 +341,6 @@ async def form_page(request: Request) -> Response:
         ),
         finding_headers=queue_context["finding_headers"],
         finding_row=queue_context["finding_row"],
-        view=view,
         row=row,
         form_id=form_id,
         history=history,
@@ -542,7 +541,7 @@ async def check(request: Request) -> Response:
                 raise HTTPException(413, words_of(request)["file_large"].format(mb=limits.file_bytes // MB))
             # In memory only: the bytes are checked and dropped; the rendered reports stay in the session.
             result: FileResult = server.checker.check_bytes(data, name)
-            view = file_view(result, lang, server.checker.profile.name)
+            view = file_view(result, lang, server.checker.profile.name).drawn()  # drawn three times below
             key = secrets.token_urlsafe(12)
             _keep_report(session, key, name, render_view(view), markdown_view(view))
             shown.append((key, view, report_context(lang, name, view, words_of(request)["check_llm"])))
