@@ -367,7 +367,9 @@ def _close(declared_text: str, exact: float) -> bool:
     places = _decimals(declared_text)
     step = 10.0**-places
     return (
-        abs(declared - exact) <= step / 2 + 1e-6 or 0 <= exact - declared < step + 1e-9 or abs(declared - exact) <= 0.01
+        abs(declared - exact) <= step / 2 + 1e-6
+        or -1e-9 <= exact - declared < step - 1e-9
+        or abs(declared - exact) <= 0.01
     )
 
 
@@ -379,22 +381,35 @@ def funds_check(bounds: dict[str, float] | None = None) -> Check:
         budget, executed = _number(texts.get("budget", "")), _number(texts.get("executed", ""))
         rate, weight = texts.get("execution_rate"), _number(texts.get("execution_weight", ""))
         exact = executed / budget * 100 if budget and executed is not None else None
+        # What holds of zeros holds of any cut ("2|0|2|0": nothing spent, nothing scored): only a check that
+        # could have failed for a figure other than zero counts as passed.
         if rate is not None and exact is not None:
             # A rate of 0% agrees only with nothing spent: "303010|10|0%" is digits cut wrongly, not a rate rounded.
             agrees = _close(rate, exact) and not (_number(rate) == 0 and exact > 0)
-            passed, failed = (passed + 1, failed) if agrees else (passed, failed + 1)
+            if not agrees:
+                failed += 1
+            elif exact > 0:
+                passed += 1
         if rate is not None and exact is None and _number(rate) is not None:
             exact = _number(rate)
         score = texts.get("execution_score")
         if score is not None and weight is not None and exact is not None:
-            ok = _close(score, weight * min(exact, 100.0) / 100)
-            passed, failed = (passed + 1, failed) if ok else (passed, failed + 1)
+            expected = weight * min(exact, 100.0) / 100
+            if not _close(score, expected):
+                failed += 1
+            elif expected > 0:
+                passed += 1
         if score is not None and weight is not None and (_number(score) or 0) > weight + 0.01:
             failed += 1
         for column, limit in (bounds or {}).items():
             value = _number(texts.get(column, ""))
-            if value is not None:
-                passed, failed = (passed + 1, failed) if value <= limit + 0.01 else (passed, failed + 1)
+            if value is None:
+                continue
+            # Within the total is what any part is; equal to it is what a row that is the only source is.
+            if value > limit + 0.01:
+                failed += 1
+            elif abs(value - limit) <= 0.01:
+                passed += 1
         return passed, failed
 
     return check
