@@ -94,11 +94,23 @@ def split_forms(lines: list[str]) -> list[tuple[int, int]]:
     return [(s, starts[k + 1] if k + 1 < len(starts) else len(lines)) for k, s in enumerate(starts)]
 
 
+SEED_HEADINGS = (FORM_HEADING, "资金使用情况", "年度绩效指标")
+# Each heading alone on a line, spaces allowed between its characters: a search over the whole text finds it
+# several times faster than a pass over every line. `\n` alone ends a line here, so a miss is asked again
+# line by line (other line ends, traditional characters); a hit is a hit either way.
+_SEED_HEADING_LINES = tuple(
+    re.compile(r"^[^\S\n]*" + " *".join(map(re.escape, heading)) + r"[^\S\n]*$", re.MULTILINE)
+    for heading in SEED_HEADINGS
+)
+
+
 def is_seed_layout(text: str) -> bool:
     """Whether the text is the seed template's PDF extraction: its title and section headings on lines of their own."""
+    if all(any(len(m.group().rstrip("\r")) <= 20 for m in p.finditer(text)) for p in _SEED_HEADING_LINES):
+        return True
     heads = {convert(line).strip().replace(" ", "") if TRADITIONAL_HINT.search(line) else line.strip().replace(" ", "")
              for line in text.splitlines() if len(line) <= 20}  # fmt: skip
-    return FORM_HEADING in heads and "资金使用情况" in heads and "年度绩效指标" in heads
+    return all(heading in heads for heading in SEED_HEADINGS)
 
 
 def seed_cells(text: str, offset: int = 0) -> list[Cell]:
