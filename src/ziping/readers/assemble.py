@@ -182,7 +182,9 @@ def _tags(text: str) -> int:
 
 def tags(cell: Cell) -> int:
     """What a cell's label is (Tag bits); 0 for a value or a long text."""
-    return _tags(cell.text) if cell.key else 0
+    key = cell.key
+    # No label is ASCII (labels.key): a number or a code, new in every form, needs no look-up.
+    return _tags(cell.text) if key and not key.isascii() else 0
 
 
 def _header_field(key: str) -> str | None:
@@ -864,10 +866,11 @@ class FormAssembler:
             for cell in cells:
                 if id(cell) in self.used:
                     continue
-                column = next(
-                    (c for col in range(cell.col, cell.last_col + 1) for c in by_col.get(col, ()) if c not in values),
-                    None,
-                )
+                column = None
+                for col in range(cell.col, cell.last_col + 1):
+                    column = next((c for c in by_col.get(col, ()) if c not in values), None)
+                    if column is not None:
+                        break
                 if column is not None and column not in ("level1", "level2"):
                     values[column] = cell
             self._indicator(values, level1, level2, own_level2)
