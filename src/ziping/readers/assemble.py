@@ -19,7 +19,7 @@ from collections.abc import Callable, Iterator, Sequence
 from functools import lru_cache
 from typing import Any
 
-from ziping.readers import align
+from ziping.readers import align, funds_rate
 from ziping.readers.cells import EMPTY, NUMBER, PERCENT, Cell, field_of, joined_location, kind_of, located
 from ziping.readers.labels import (
     AMOUNT_UNIT,
@@ -393,6 +393,7 @@ class FormAssembler:
                 k += 1
             else:
                 k = self._header(k)
+        self._funds_by_rate()
         self._place_closing()
         self._leftovers()
         if self.last and "total" not in self.form and not self.closing and self._read_some_table():
@@ -682,6 +683,110 @@ class FormAssembler:
         if "execution_weight" in placed.cells:
             placed.cells["weight"] = placed.cells.pop("execution_weight")
         return placed
+
+    def _funds_by_rate(self) -> None:
+        """A total row the funds block left without its budget or executed amount, read where the headings came
+        in a run before their values: the pair of amounts after them whose quotient the declared rate states
+        (`funds_rate.py`). Nothing is read where a source row holds amounts (the total is theirs to add up to)
+        or where the rate leaves more than one reading."""
+        funds = self.form["funds"]
+        total = funds.get("total") or {}
+        if "budget" in total and "executed" in total:
+            return
+        if any(column in funds.get(row, {}) for row in ("fiscal", "carryover", "other") for column in _MONEY):
+            return
+        zone = self._funds_zone()
+        if not zone:
+            return
+        heads = {i: column for i, column in zone if column is not None}
+        money_at = min((i for i, column in heads.items() if column in ("budget", "executed")), default=None)
+        rate_at = min((i for i, column in heads.items() if column == "execution_rate"), default=None)
+        if money_at is None or rate_at is None:
+            return
+        scoring = self._funds_scoring(zone)
+        values = [i for i, column in zone if column is None and i not in scoring]
+        amounts = [self.cells[i] for i in values if i > money_at]
+        rates = [self.cells[i] for i in values if i > rate_at and kind_of(self.cells[i].text) == PERCENT]
+        if declared := funds.get("execution_rate"):
+            rates = [Cell(declared["raw"], {})]
+        budget, executed = (total[c]["raw"] if c in total else None for c in ("budget", "executed"))
+        reading = funds_rate.confirmed(amounts, rates, funds.get("unit"), budget, executed)
+        if reading is None:
+            return
+        self.use(reading.budget, reading.executed)
+        row = funds.setdefault("total", {})
+        row["budget"] = field_of(reading.budget, reading.budget_figure)
+        row["executed"] = field_of(reading.executed, reading.executed_figure)
+        row.setdefault("location", reading.budget.location)
+        if not declared:
+            self.use(reading.rate)
+            funds["execution_rate"] = field_of(reading.rate)
+        # The source rows read empty where their values came after the headings too: not that they hold nothing.
+        self.form["unsure"].extend(f"funds.{r}" for r in ("fiscal", "carryover", "other") if r in funds)
+
+    def _funds_zone(self) -> list[tuple[int, str | None]]:
+        """The funds block's cells up to the indicator table: each heading with its column, each value with None.
+        It runs from the first funds label to the last one, and on over the values right after it."""
+        start = last = None
+        for k, cell in enumerate(self.cells):
+            key = cell.key.rstrip(":")
+            if key and (funds_heading(key) or match_prefix(key, FUNDS_COLUMNS) or _funds_row_of(key)):
+                start = k if start is None else start
+                last = k
+                continue
+            tag = tags(cell)
+            # The indicator table ends the block; a 总分 only after it has begun (自评总分 heads some forms).
+            if tag & (Tag.TABLE | Tag.LEVEL1 | Tag.CLOSING) or (tag & Tag.TOTAL and start is not None):
+                break
+        if start is None or last is None:
+            return []
+        zone: list[tuple[int, str | None]] = []
+        for i in range(start, self.n):
+            cell = self.cells[i]
+            kind = kind_of(cell.text)
+            if i > last and kind not in _FUNDS_VALUE_KINDS:
+                break
+            key = cell.key.rstrip(":")
+            if kind in (NUMBER, PERCENT, "amount"):
+                zone.append((i, None))
+            elif key and _funds_row_of(key) is None and (column := match_prefix(key, FUNDS_COLUMNS)):
+                zone.append((i, column))
+        return zone
+
+    def _funds_scoring(self, zone: list[tuple[int, str | None]]) -> set[int]:
+        """The values a run of headings puts under 分值 and 得分, where weight × rate gives that score: points,
+        never amounts (10 / 10 is 100% too)."""
+        out: set[int] = set()
+        runs: list[list[tuple[int, str | None]]] = []  # cells next to each other in the text
+        for entry in zone:
+            if runs and runs[-1][-1][0] == entry[0] - 1:
+                runs[-1].append(entry)
+            else:
+                runs.append([entry])
+        for run in runs:
+            n = 0
+            while n < len(run):
+                heads = []
+                while n < len(run) and run[n][1] is not None:
+                    heads.append(run[n][1])
+                    n += 1
+                values = []
+                while n < len(run) and run[n][1] is None:
+                    values.append(run[n][0])
+                    n += 1
+                under: dict[str | None, int] = {}
+                for column, i in zip(heads, values):  # the values in the headings' order
+                    under.setdefault(column, i)
+                if not all(c in under for c in ("weight", "execution_rate", "execution_score")):
+                    continue
+                texts = {
+                    "execution_weight": self.cells[under["weight"]].text,
+                    "execution_rate": self.cells[under["execution_rate"]].text,
+                    "execution_score": self.cells[under["execution_score"]].text,
+                }
+                if align.funds_check()(texts) == (1, 0):
+                    out.update((under["weight"], under["execution_score"]))
+        return out
 
     def _atoms(self, values: list[Cell]) -> list[Cell]:
         """Glued cells split into the values and words they ran together."""
