@@ -18,6 +18,7 @@ from ziping.readers import read_path
 from ziping.readers.encoding import decode
 from ziping.readers.streams import shape
 from ziping.realforms import evaluate_real, render_table, same_name, same_value
+from ziping.rules import REGISTRY
 
 from .conftest import FIXTURES
 from .real_floors import per_file
@@ -95,6 +96,22 @@ def test_form_without_its_title_has_no_missing_year_error():
     assert len(forms) == 2 and "header.year" in forms[1].unsure
     second = Checker.create().check_form(forms[1])
     assert not [f for f in second.findings if f.field == "header.year" and f.severity is Severity.ERROR]
+
+
+def test_a_table_whose_weights_and_scores_are_words_is_one_scrambled_table_finding():
+    # 苏州 (江苏), a PDF's text: the 权重 and 自评分 columns hold pieces of sentences ("15%及其以", "现情况(80"):
+    # its cells were shuffled, so the form gets ZP013 once, not an error for every row it seemed to lack.
+    result = _form("24.txt")
+    assert [f.code for f in result.findings if f.severity is not Severity.INFO] == ["ZP013"]
+
+
+def test_a_row_without_target_and_actual_is_one_finding():
+    # 天长市 (安徽): six indicators with neither 年度指标值 nor 实际完成值 are six ZP206, each naming both.
+    result = _form("12.txt")
+    missing = [f for f in result.findings if f.code == "ZP206"]
+    assert len(missing) == 6
+    assert all(REGISTRY["ZP206"].message(f) == f"指标「{f.params['name']}」缺少年度指标值和实际完成值" for f in missing)
+    assert len({f.location for f in missing}) == 6
 
 
 @pytest.mark.parametrize(

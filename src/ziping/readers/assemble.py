@@ -36,6 +36,7 @@ from ziping.readers.labels import (
     OTHER_FUNDS_ROWS,
     OTHER_HEADER,
     PLACEHOLDER_TOKENS,
+    SCORE_WORDS,
     SECTION_TITLES,
     TOTAL_LABELS,
     YEAR_IN_TITLE,
@@ -1044,7 +1045,11 @@ class FormAssembler:
         rows = [row for parsed in parsed_chunks for row in parsed.rows if row.placement is not None]
         # Rows named by fragments of sentences ("分;", "分,没有不得分。"): the table came out of its converter in
         # pieces, and no row of it is a ground for a finding.
-        garbled = len(rows) >= 3 and sum(not _plausible_name(r.name.text) for r in rows) * 10 > len(rows) * 3
+        # So are rows whose weight or score is a piece of a sentence ("15%及其以", "现情况(80"): the table's
+        # words and numbers were shuffled together.
+        worded = sum(_words_in_numbers(row.cells(usual)[0]) for row in rows)
+        fragments = sum(not _plausible_name(r.name.text) for r in rows)
+        garbled = len(rows) >= 3 and (fragments * 10 > len(rows) * 3 or worded >= 3 and worded * 10 > len(rows) * 3)
         if garbled:
             self.form["unsure"].append(GARBLED)
         for (l1, l2, own, _), parsed in zip(chunks, parsed_chunks):
@@ -1420,6 +1425,16 @@ def _plausible_name(text: str) -> bool:
     """An indicator's name, not a fragment of a sentence a converter cut out of a cell."""
     t = normalize(text)
     return len(t) >= 2 and not _FRAGMENT.search(t)
+
+
+def _words_in_numbers(cells: dict[str, Cell]) -> bool:
+    """A row whose weight or score holds words, not a number or a word a score is written in (满分)."""
+    return any(
+        (cell := cells.get(part)) is not None
+        and kind_of(cell.text) not in (NUMBER, EMPTY)
+        and normalize(cell.text) not in SCORE_WORDS
+        for part in ("weight", "score")
+    )
 
 
 def _is_numbering_only(text: str) -> bool:

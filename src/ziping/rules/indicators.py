@@ -317,14 +317,20 @@ def over_achievement(form: Form, fig: FormFigures) -> Iterator[Hit]:
 def value_missing(form: Form, fig: FormFigures) -> Iterator[Hit]:
     parts = {"target": Text("年度指标值", "target"), "actual": Text("实际完成值", "actual value")}
     for k, ind in enumerate(form.indicators):
-        for part, label in parts.items():
-            field = getattr(ind, part)
-            if field is None or not field.raw.strip():
-                yield Hit(
-                    indicator_field(k, part),
-                    ind.location,
-                    {"name": ind.label, "part_zh": label.zh, "part_en": label.en},
-                )
+        missing = [part for part in parts if (field := getattr(ind, part)) is None or not field.raw.strip()]
+        if not missing:
+            continue
+        # A row with neither is one mistake (one finding), not two.
+        labels = [parts[part] for part in missing]
+        yield Hit(
+            indicator_field(k, missing[0]),
+            ind.location,
+            {
+                "name": ind.label,
+                "part_zh": "和".join(label.zh for label in labels),
+                "part_en": " and ".join(label.en for label in labels),
+            },
+        )
 
 
 @rule(
