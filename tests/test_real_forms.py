@@ -114,6 +114,24 @@ def test_a_row_without_target_and_actual_is_one_finding():
     assert len({f.location for f in missing}) == 6
 
 
+def test_a_field_missing_above_the_cut_is_said_once_by_its_own_finding():
+    # 安居区 (四川): the excerpt ends inside the table, and the title has no year. The year is ZP003's; ZP012
+    # names only what the cut took (the 总分 row), not the year a second time.
+    result = _form("16.txt")
+    [cut] = [f for f in result.findings if f.code == "ZP012"]
+    assert "总分行" in REGISTRY["ZP012"].message(cut) and "绩效自评年度" not in REGISTRY["ZP012"].message(cut)
+    assert [f.field for f in result.findings if f.code == "ZP003"] == ["header.year"]
+
+
+def test_run_together_words_that_may_be_target_and_actual_ground_no_missing_value():
+    # 原州区 (宁夏), OCR run together: "…产业衔接8是基本达到7" holds 是 | 基本达到 (target | actual) as one piece of
+    # words; which of the two is missing cannot be told, so the row grounds no ZP206.
+    result = _form("18.txt")
+    assert not [f for f in result.findings if f.code == "ZP206"]
+    # A figure is one value: a 四川 form copied by a media site, "足额保障率=100%22.5", has a target and no actual.
+    assert [f.code for f in _form("07.txt").findings].count("ZP206") == 4
+
+
 @pytest.mark.parametrize(
     ("annotated", "read", "same"),
     [

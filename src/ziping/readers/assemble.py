@@ -20,7 +20,18 @@ from functools import lru_cache
 from typing import Any
 
 from ziping.readers import align, funds_rate
-from ziping.readers.cells import EMPTY, NUMBER, PERCENT, Cell, field_of, joined_location, kind_of, located
+from ziping.readers.cells import (
+    EMPTY,
+    NUMBER,
+    PERCENT,
+    TEXT,
+    WORD,
+    Cell,
+    field_of,
+    joined_location,
+    kind_of,
+    located,
+)
 from ziping.readers.labels import (
     AMOUNT_UNIT,
     CLOSING_LABELS,
@@ -1060,7 +1071,8 @@ class FormAssembler:
                 if usual is not None and "weight" in usual and row.placement is not None and "weight" not in cells:
                     unsure = True  # a row without the weight every other row has: cut, or out of order
                 # A name run together from pieces with a bare number among them: the row could not be cut.
-                self._indicator(cells, l1, l2, own, unsure=unsure or garbled or not _plausible_row_name(row.name))
+                unsure = unsure or garbled or not _plausible_row_name(row.name) or _one_value_for_two(cells)
+                self._indicator(cells, l1, l2, own, unsure=unsure)
                 own = None
             for cell in parsed.unplaced:
                 self.use(cell)
@@ -1425,6 +1437,16 @@ def _plausible_name(text: str) -> bool:
     """An indicator's name, not a fragment of a sentence a converter cut out of a cell."""
     t = normalize(text)
     return len(t) >= 2 and not _FRAGMENT.search(t)
+
+
+def _one_value_for_two(cells: dict[str, Cell]) -> bool:
+    """A row run together with a target or an actual but not both, where the one is words that may hold both
+    ("是基本达到" is 是 | 基本达到): which of them is missing cannot be told. A figure ("=100%") is one value."""
+    present = [cells[part] for part in ("target", "actual") if part in cells and cells[part].text.strip()]
+    if len(present) != 1:
+        return False
+    sources = present[0].sources()
+    return any(s.glued for s in sources) and (len(sources) > 1 or kind_of(present[0].text) in (WORD, TEXT))
 
 
 def _words_in_numbers(cells: dict[str, Cell]) -> bool:

@@ -8,7 +8,7 @@ from collections.abc import Iterator
 from ziping.findings import Hit, Severity
 from ziping.model import Form, NumberField, TextField
 from ziping.rules.common import FUNDS_COLUMN_LABELS, FUNDS_ROW_LABELS
-from ziping.rules.registry import Example, Text, declare, rule
+from ziping.rules.registry import Example, Text, declare, rule, touches
 from ziping.scoring import FormFigures
 
 declare(
@@ -209,7 +209,9 @@ def _number_label(form: Form, path: str) -> Text:
     good=Example({}, Text("表格完整", "the form is complete")),
 )
 def cut_off(form: Form, fig: FormFigures) -> Iterator[Hit]:
-    missing = [REQUIRED[path] for path in _missing(form)]
+    # Only what the cut could have taken: a field missing elsewhere is ZP003's, said once there.
+    cut = form.beyond_cut()
+    missing = [REQUIRED[path] for path in _missing(form) if touches(path, cut)]
     params = {
         "missing_zh": "，未读到：" + "、".join(t.zh for t in missing) if missing else "",
         "missing_en": "; not read: " + ", ".join(t.en for t in missing) if missing else "",

@@ -58,8 +58,7 @@ class Rule:
 
     def speaks_on(self, finding: Finding, unsure: Iterable[str]) -> bool:
         """Whether a finding stands: it is not about, and does not rest on, a part the reader was unsure of."""
-        paths = (finding.field, *self.reads)
-        return not any(_related(u, p) for u in unsure for p in paths)
+        return not any(touches(path, unsure) for path in (finding.field, *self.reads))
 
     def run(self, form: Form, figures: FormFigures) -> Iterable[Finding]:
         """The rule's findings on one form."""
@@ -91,6 +90,11 @@ class Rule:
         """How the expected value was computed, if the rule computes one."""
         template = self.formulas.get(finding.variant) or self.formulas.get("default")
         return template.get(lang).format_map(finding.params) if template else None
+
+
+def touches(path: str, parts: Iterable[str]) -> bool:
+    """Whether a path is one of `parts`, lies inside one, or holds one."""
+    return any(_related(part, path) for part in parts)
 
 
 def _related(a: str, b: str) -> bool:
