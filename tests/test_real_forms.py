@@ -105,6 +105,13 @@ def test_a_table_whose_weights_and_scores_are_words_is_one_scrambled_table_findi
     assert [f.code for f in result.findings if f.severity is not Severity.INFO] == ["ZP013"]
 
 
+def test_a_table_most_of_whose_rows_read_unsure_is_scrambled():
+    # 银川 (宁夏), an OCR'd document: 20 of its 22 rows could not be read one way; the two that could are no
+    # surer ("预算执行率" with no values, a date as a name). No ZP206 or ZP003 on them: ZP013 says it once.
+    result = _form("09.txt")
+    assert sorted(f.code for f in result.findings if f.severity is not Severity.INFO) == ["ZP012", "ZP013"]
+
+
 def test_a_row_without_target_and_actual_is_one_finding():
     # 天长市 (安徽): six indicators with neither 年度指标值 nor 实际完成值 are six ZP206, each naming both.
     result = _form("12.txt")
@@ -130,6 +137,13 @@ def test_run_together_words_that_may_be_target_and_actual_ground_no_missing_valu
     assert not [f for f in result.findings if f.code == "ZP206"]
     # A figure is one value: a 四川 form copied by a media site, "足额保障率=100%22.5", has a target and no actual.
     assert [f.code for f in _form("07.txt").findings].count("ZP206") == 4
+
+
+def test_a_copied_target_column_is_one_finding():
+    # 四川 衔接资金 form: all nine actuals are their targets word for word ("≥266米" …); that copy is one ZP210,
+    # not one more for every actual that carries the target's ≥.
+    result = _form("03.txt")
+    assert [f.variant for f in result.findings if f.code == "ZP210"] == ["copied"]
 
 
 @pytest.mark.parametrize(

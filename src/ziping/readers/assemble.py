@@ -1061,18 +1061,29 @@ class FormAssembler:
         worded = sum(_words_in_numbers(row.cells(usual)[0]) for row in rows)
         fragments = sum(not _plausible_name(r.name.text) for r in rows)
         garbled = len(rows) >= 3 and (fragments * 10 > len(rows) * 3 or worded >= 3 and worded * 10 > len(rows) * 3)
-        if garbled:
-            self.form["unsure"].append(GARBLED)
-        for (l1, l2, own, _), parsed in zip(chunks, parsed_chunks):
-            if not parsed.rows and own is not None:
-                self._placeholder(l1, l2, own.where)
+        readings: list[list[tuple[dict[str, Cell], bool]]] = []
+        doubts: list[bool] = []  # of the rows with values (a template row "指标2:" has none)
+        for parsed in parsed_chunks:
+            readings.append([])
             for row in parsed.rows:
                 cells, unsure = row.cells(usual)
                 if usual is not None and "weight" in usual and row.placement is not None and "weight" not in cells:
                     unsure = True  # a row without the weight every other row has: cut, or out of order
                 # A name run together from pieces with a bare number among them: the row could not be cut.
-                unsure = unsure or garbled or not _plausible_row_name(row.name) or _one_value_for_two(cells)
-                self._indicator(cells, l1, l2, own, unsure=unsure)
+                unsure = unsure or not _plausible_row_name(row.name) or _one_value_for_two(cells)
+                readings[-1].append((cells, unsure))
+                if row.placement is not None:
+                    doubts.append(unsure)
+        # Four rows in five that could not be read one way: the table itself came out scrambled, and the few
+        # rows read one way among them are no surer.
+        garbled = garbled or len(doubts) >= 5 and sum(doubts) * 5 >= len(doubts) * 4
+        if garbled:
+            self.form["unsure"].append(GARBLED)
+        for (l1, l2, own, _), parsed, chunk in zip(chunks, parsed_chunks, readings):
+            if not parsed.rows and own is not None:
+                self._placeholder(l1, l2, own.where)
+            for cells, unsure in chunk:
+                self._indicator(cells, l1, l2, own, unsure=unsure or garbled)
                 own = None
             for cell in parsed.unplaced:
                 self.use(cell)

@@ -67,6 +67,14 @@ def _unit(ind: Indicator) -> str | None:
     good=Example({"indicators[发布信息量].actual": "266条"}, Text("实际值是一个数", "the actual is a number")),
 )
 def actual_is_a_target(form: Form, fig: FormFigures) -> Iterator[Hit]:
+    pairs = [
+        (_key(ind.target.raw if ind.target else ""), _key(ind.actual.raw if ind.actual else ""))
+        for ind in form.indicators
+    ]
+    if len(pairs) >= 3 and all(t and t == a for t, a in pairs):
+        # The column copied is one mistake: its targets' comparators in the actuals are that copy, not more.
+        yield Hit("indicators", form.location, {"count": len(pairs)}, variant="copied")
+        return
     for k, ind in enumerate(form.indicators):
         raw = ind.actual.raw if ind.actual else ""
         if not TARGET_HINT.search(raw):  # no comparator, dash or range word: nothing to normalise
@@ -74,12 +82,6 @@ def actual_is_a_target(form: Form, fig: FormFigures) -> Iterator[Hit]:
         text = normalize(raw)
         if TARGET_EXPRESSION.search(text) and not DATE_LIKE.search(text):
             yield Hit(indicator_field(k, "actual"), ind.actual.location, {"name": ind.label, "actual": raw}, raw)
-    pairs = [
-        (_key(ind.target.raw if ind.target else ""), _key(ind.actual.raw if ind.actual else ""))
-        for ind in form.indicators
-    ]
-    if len(pairs) >= 3 and all(t and t == a for t, a in pairs):
-        yield Hit("indicators", form.location, {"count": len(pairs)}, variant="copied")
 
 
 @rule(

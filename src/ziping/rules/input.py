@@ -235,8 +235,10 @@ def cut_off(form: Form, fig: FormFigures) -> Iterator[Hit]:
         "with the original by hand, or supply the original file",
     ),
     what=Text(
-        "读到的指标行里有多处是句子的碎片（“分；”“分，没有不得分。”），说明转换工具打乱了单元格的顺序。",
-        "Whether many of the indicator rows read are fragments of sentences, a sign the converter scrambled the cells.",
+        "读到的指标行里有多处是句子的碎片（“分；”“分，没有不得分。”），分值、得分栏里是文字（“15%及其以”），"
+        "或者五行里有四行无法唯一读出：说明转换工具打乱了单元格的顺序。",
+        "Whether many of the indicator rows read are fragments of sentences, weights and scores are words "
+        "(“15%及其以”), or four rows in five cannot be read one way: signs the converter scrambled the cells.",
     ),
     why=Text(
         "顺序错乱的表格无法可靠对应数值；据此报出的“错误”大多是误报，审核人员需要的是去看原件。",
