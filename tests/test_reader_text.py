@@ -156,3 +156,31 @@ def test_a_narrow_tables_rows_apart_are_rows_of_words():
     assert [(i["name"]["raw"], i["target"]["raw"], i["actual"]["raw"]) for i in form["indicators"]] == rows
     one_per_line = "\n\n".join(lines[:2] + [word for line in lines[2:] for word in line.split()])
     assert shape(one_per_line) == "lines"
+
+
+REPORT_PROSE = """深圳市龙岗区人大常委会办公室2023年度项目支出绩效自评报告
+
+一、项目基本情况
+本项目为人大宣传经费，项目名称为人大宣传，实施单位为区人大常委会办公室。2023年度资金总额为50万元，全年执行数为48.5万元，执行率为97%。
+
+二、绩效目标完成情况
+按照《项目支出绩效自评表》的要求，我办对产出指标、效益指标和满意度指标逐项进行了自评。产出指标方面，数量指标完成较好；质量指标全部达标；时效指标按期完成。效益指标方面，社会效益指标达到预期。满意度指标方面，服务对象满意度达到95%以上。
+
+三、偏差原因分析及改进措施
+个别指标未完成的原因是系统试运行。下一步将加快系统建设。
+
+四、自评结论
+总分为95分，自评等级为优。
+"""
+
+
+def test_a_reports_prose_that_names_the_labels_is_no_table_of_errors():
+    # A 自评报告's narrative names 产出指标, 数量指标 … in sentences: the pieces between them ("方面，", "完成较好；")
+    # are no indicators, so nothing is reported missing from them; ZP013 says once that no table could be read.
+    from ziping.checks import Checker
+    from ziping.findings import Severity
+    from ziping.readers import read_bytes
+
+    result = Checker.create().check_read(read_bytes(REPORT_PROSE.encode("utf-8"), "自评报告.txt"))
+    found = [f.code for form in result.forms for f in form.findings if f.severity is not Severity.INFO]
+    assert found == ["ZP013"]

@@ -1435,7 +1435,7 @@ def _item_number(text: str) -> int | None:
     return int(m.group(1) or m.group(2))
 
 
-_FRAGMENT = re.compile(r"^[，。；：、,.;:）)]|^分[,，;；。]|^分$|[，、；;]$|^\d+[、.．]")
+_FRAGMENT = re.compile(r"^[，。；：、,.;:）)]|^分[,，;；。]|^分$|[，、；;,]$|^\d+[、.．]")
 
 
 def _plausible_row_name(name: Cell) -> bool:
