@@ -184,3 +184,30 @@ def test_a_reports_prose_that_names_the_labels_is_no_table_of_errors():
     result = Checker.create().check_read(read_bytes(REPORT_PROSE.encode("utf-8"), "自评报告.txt"))
     found = [f.code for form in result.forms for f in form.findings if f.severity is not Severity.INFO]
     assert found == ["ZP013"]
+
+
+USAGE_NOTE = """# 使用说明
+
+本工具检查项目支出绩效自评表。
+
+表中应有这些栏目：
+
+- 项目名称
+- 绩效自评年度
+- 年度资金总额
+- 全年预算数
+- 全年执行数
+- 总分
+
+填好后用 ziping check 检查。
+"""
+
+
+def test_a_note_that_lists_the_labels_holds_no_form():
+    # Labels with nothing of a form's body read between them (no indicator, funds figure, level-1 header or
+    # goal; the list's "-" bullets are no figures): not a form with six missing fields.
+    from ziping.readers import read_bytes
+
+    read = read_bytes(USAGE_NOTE.encode("utf-8"), "使用说明.md")
+    assert read.problem is not None and read.problem.code == "ZP002"
+    assert "既没有自评表标题" in read.problem.reason_zh

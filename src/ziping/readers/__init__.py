@@ -175,7 +175,12 @@ def read_bytes(data: bytes, source: str) -> ReadResult:
 
 
 def _no_heading() -> FileProblem:
-    return FileProblem("ZP002", "没有“项目支出绩效自评表”标题", "no 项目支出绩效自评表 heading")
+    # A form is found by its content (issue 12): a title, or a funds block and an indicator table.
+    return FileProblem(
+        "ZP002",
+        "既没有自评表标题，也没有资金或绩效指标表格",
+        "neither a self-evaluation form's title nor a funds or indicator table",
+    )
 
 
 def _binary_reader(data: bytes, lower: str) -> Callable[[bytes, str], ReadResult] | None:

@@ -271,9 +271,31 @@ def read_forms(
     """Every form in the cells, one at a time, as raw dicts ready for `Form.model_validate`, numbered from
     `first`; `ends`: the source ends with these cells (False for a block of a text read block by block)."""
     starts = form_starts(cells)
+    index = first
     for k, start in enumerate(starts):
         stop = starts[k + 1] if k + 1 < len(starts) else len(cells)
-        yield FormAssembler(cells[start:stop], source, first + k, region, last=ends and stop == len(cells)).read()
+        form = FormAssembler(cells[start:stop], source, index, region, last=ends and stop == len(cells)).read()
+        if not holds_a_form(form):
+            continue  # labels named in prose (a README, a report's narrative): nothing of a form was read
+        index += 1
+        yield form
+
+
+def holds_a_form(form: dict[str, Any]) -> bool:
+    """Whether anything of a form's body was read: an indicator or a template row of one, a level-1 header, a
+    funds figure or a goal. A header alone or a table's labels alone are a form (cut off, or left blank)."""
+    if form["indicators"] or form["placeholders"] or form["level1"] or form["goals"]:
+        return True
+    figures = [
+        field
+        for entry in form["funds"].values()
+        if isinstance(entry, dict)
+        for field in ([entry] if "raw" in entry else entry.values())
+        if isinstance(field, dict) and "raw" in field
+    ]
+    if any(kind_of(field["raw"]) != EMPTY for field in figures):
+        return True
+    return bool(form["header"])
 
 
 # --- one form ------------------------------------------------------------------------------------------

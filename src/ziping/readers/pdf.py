@@ -67,7 +67,9 @@ def read_pdf(data: bytes, source: str, backend: str = "pdfium") -> ReadResult:
         return ReadResult(
             source,
             problem=FileProblem(
-                "ZP002", "PDF 中没有“项目支出绩效自评表”标题", "no 项目支出绩效自评表 heading in the PDF"
+                "ZP002",
+                "PDF 中既没有自评表标题，也没有资金或绩效指标表格",
+                "neither a self-evaluation form's title nor a funds or indicator table in the PDF",
             ),
         )
     return ReadResult(source, forms=forms)
