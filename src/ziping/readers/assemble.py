@@ -1018,7 +1018,7 @@ class FormAssembler:
         """A table whose cells come in reading order only: rows told apart by their level labels and by
         the kinds of their values, each row lined up with the headings (or, without headings, the layout
         whose columns fit the rows best)."""
-        from ziping.readers.rows import segment
+        from ziping.readers.rows import ParsedRow, segment
 
         chunks: list[tuple[str, str, Cell | None, list[Cell]]] = []
         level1 = level2 = ""
@@ -1075,16 +1075,8 @@ class FormAssembler:
                 if len(patterns := row.patterns()) == 1:  # only rows that can be read one way alone vote
                     votes[next(iter(patterns))] += 1
         usual = votes.most_common(1)[0][0] if votes else None
-        rows = [row for parsed in parsed_chunks for row in parsed.rows if row.placement is not None]
-        # Rows named by fragments of sentences ("分;", "分,没有不得分。"): the table came out of its converter in
-        # pieces, and no row of it is a ground for a finding.
-        # So are rows whose weight or score is a piece of a sentence ("15%及其以", "现情况(80"): the table's
-        # words and numbers were shuffled together.
-        worded = sum(_words_in_numbers(row.cells(usual)[0]) for row in rows)
-        fragments = sum(not _plausible_name(r.name.text) for r in rows)
-        garbled = len(rows) >= 3 and (fragments * 10 > len(rows) * 3 or worded >= 3 and worded * 10 > len(rows) * 3)
         readings: list[list[tuple[dict[str, Cell], bool]]] = []
-        doubts: list[bool] = []  # of the rows with values (a template row "指标2:" has none)
+        placed: list[tuple[ParsedRow, dict[str, Cell], bool]] = []  # the rows with values ("指标2:" has none)
         for parsed in parsed_chunks:
             readings.append([])
             for row in parsed.rows:
@@ -1095,10 +1087,18 @@ class FormAssembler:
                 unsure = unsure or not _plausible_row_name(row.name) or _one_value_for_two(cells)
                 readings[-1].append((cells, unsure))
                 if row.placement is not None:
-                    doubts.append(unsure)
+                    placed.append((row, cells, unsure))
+        # Rows named by fragments of sentences ("分;", "分,没有不得分。"): the table came out of its converter in
+        # pieces, and no row of it is a ground for a finding. So are rows whose weight or score is a piece of a
+        # sentence ("15%及其以", "现情况(80"): the table's words and numbers were shuffled together.
+        n = len(placed)
+        fragments = sum(not _plausible_name(row.name.text) for row, _, _ in placed)
+        worded = sum(_words_in_numbers(cells) for _, cells, _ in placed)
+        doubts = sum(unsure for *_, unsure in placed)
+        garbled = n >= 3 and (fragments * 10 > n * 3 or worded >= 3 and worded * 10 > n * 3)
         # Four rows in five that could not be read one way: the table itself came out scrambled, and the few
         # rows read one way among them are no surer.
-        garbled = garbled or len(doubts) >= 5 and sum(doubts) * 5 >= len(doubts) * 4
+        garbled = garbled or n >= 5 and doubts * 5 >= n * 4
         if garbled:
             self.form["unsure"].append(GARBLED)
         for (l1, l2, own, _), parsed, chunk in zip(chunks, parsed_chunks, readings):
