@@ -105,6 +105,25 @@ def test_a_table_whose_weights_and_scores_are_words_is_one_scrambled_table_findi
     assert [f.code for f in result.findings if f.severity is not Severity.INFO] == ["ZP013"]
 
 
+@pytest.mark.parametrize(
+    ("weight", "score", "worded"),
+    [
+        ("25%", "6.25", False),  # 权重占比 written as a percentage
+        ("10分", "满分", False),
+        ("十", "十", False),  # Chinese numerals
+        ("10", "不适用", False),
+        ("15%及其以", "1", True),
+        ("1", "现情况(80", True),
+    ],
+)
+def test_words_in_the_number_columns_are_words_not_figures_in_another_writing(weight, score, worded):
+    from ziping.readers.assemble import _words_in_numbers
+    from ziping.readers.cells import Cell
+
+    cells = {"weight": Cell(weight, {"line": 1}), "score": Cell(score, {"line": 1})}
+    assert _words_in_numbers(cells) is worded
+
+
 def test_a_table_most_of_whose_rows_read_unsure_is_scrambled():
     # 银川 (宁夏), an OCR'd document: 20 of its 22 rows could not be read one way; the two that could are no
     # surer ("预算执行率" with no values, a date as a name). No ZP206 or ZP003 on them: ZP013 says it once.

@@ -1483,13 +1483,18 @@ def _one_value_for_two(cells: dict[str, Cell]) -> bool:
 
 
 def _words_in_numbers(cells: dict[str, Cell]) -> bool:
-    """A row whose weight or score holds words, not a number or a word a score is written in (满分)."""
-    return any(
-        (cell := cells.get(part)) is not None
-        and kind_of(cell.text) not in (NUMBER, EMPTY)
-        and normalize(cell.text) not in SCORE_WORDS
-        for part in ("weight", "score")
-    )
+    """A row whose weight or score holds words: not a figure in any writing (10分, 25%, 十), nor a word a score
+    is written in (满分, 不适用)."""
+    from ziping.values import parse_number
+
+    for part in ("weight", "score"):
+        cell = cells.get(part)
+        if cell is None or kind_of(cell.text) not in (WORD, TEXT):
+            continue
+        text = normalize(cell.text)
+        if text not in SCORE_WORDS and text not in PLACEHOLDER_TOKENS and parse_number(text) is None:
+            return True
+    return False
 
 
 def _is_numbering_only(text: str) -> bool:
