@@ -58,6 +58,7 @@ class Rule:
 
     def speaks_on(self, finding: Finding, unsure: Iterable[str]) -> bool:
         """Whether a finding stands: it is not about, and does not rest on, a part the reader was unsure of."""
+        unsure = tuple(unsure)  # asked once for every path
         return not any(touches(path, unsure) for path in (finding.field, *self.reads))
 
     def run(self, form: Form, figures: FormFigures) -> Iterable[Finding]:
